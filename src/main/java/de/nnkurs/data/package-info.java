@@ -1,0 +1,2 @@
+/** Reading, verifying, fetching and batching MNIST-format IDX files. */
+package de.nnkurs.data;

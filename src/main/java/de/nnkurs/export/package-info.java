@@ -1,0 +1,2 @@
+/** Saving trained models with their metadata, atomically. */
+package de.nnkurs.export;

@@ -1,0 +1,58 @@
+package de.nnkurs.model;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import de.nnkurs.Lesson;
+
+/** Builds the slides' MNIST classifier. */
+public final class Models {
+
+    /** The input shape the classifier is initialised with: a batch of flattened images. */
+    public static final Shape INPUT_SHAPE = new Shape(1, Lesson.INPUT);
+
+    private Models() {}
+
+    /**
+     * Returns the {@code nn.Sequential} style of the slides' model.
+     *
+     * <pre>{@code
+     * model = nn.Sequential(nn.Linear(784, 64), nn.ReLU(),
+     *                       nn.Linear(64, 64), nn.ReLU(),
+     *                       nn.Linear(64, 64), nn.ReLU(),
+     *                       nn.Linear(64, 10), nn.Softmax(dim=1))
+     * }</pre>
+     *
+     * @param variant whether the final Softmax is there
+     * @return the block, not yet initialised
+     */
+    public static SequentialBlock sequential(Variant variant) {
+        SequentialBlock net = new SequentialBlock();
+        int in = Lesson.INPUT;
+        for (int width : Lesson.HIDDEN) {
+            net.add(Layers.linear(in, width)).add(Activation.reluBlock());
+            in = width;
+        }
+        net.add(Layers.linear(in, Lesson.OUTPUT));
+        if (variant == Variant.SLIDES) {
+            net.addSingleton(x -> x.softmax(1), "softmax");
+        }
+        return net;
+    }
+
+    /**
+     * Returns the number of scalar parameters of an initialised block.
+     *
+     * @param block the block
+     * @return the sum of the parameter sizes (59,210 for the lesson's model)
+     */
+    public static long parameterCount(Block block) {
+        long n = 0;
+        for (Parameter p : block.getParameters().values()) {
+            n += p.getArray().size();
+        }
+        return n;
+    }
+}

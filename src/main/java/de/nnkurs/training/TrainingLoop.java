@@ -1,0 +1,126 @@
+package de.nnkurs.training;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Adam;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import de.nnkurs.data.DataLoader;
+import de.nnkurs.data.Mnist;
+import de.nnkurs.model.Models;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The slides' training loop, statement by statement.
+ *
+ * <table>
+ *   <caption>PyTorch line → Java line</caption>
+ *   <tr><td>{@code trainloader = DataLoader(trainset, batch_size=256, shuffle=True)}</td>
+ *       <td>{@code new DataLoader(manager, data.train(), batchSize, true, random)}</td></tr>
+ *   <tr><td>{@code criterion = nn.CrossEntropyLoss()}</td>
+ *       <td>{@code Loss.softmaxCrossEntropyLoss()}</td></tr>
+ *   <tr><td>{@code optimizer = optim.Adam(model.parameters(), lr=0.003)}</td>
+ *       <td>{@code Adam.builder().optLearningRateTracker(Tracker.fixed(lr))}; the parameters reach
+ *       it through the {@link Trainer}</td></tr>
+ *   <tr><td>{@code for e in range(epochs):}</td><td>{@code for (int e = 0; e < epochs; e++)}</td></tr>
+ *   <tr><td>{@code running_loss = 0}</td><td>{@code double runningLoss = 0}</td></tr>
+ *   <tr><td>{@code for images, labels in trainloader:}</td>
+ *       <td>{@code for (Batch batch : trainloader)}</td></tr>
+ *   <tr><td>{@code images = images.view(images.shape[0], -1)}</td>
+ *       <td>{@code images.reshape(images.getShape().get(0), -1)}</td></tr>
+ *   <tr><td>{@code prediction = model(images)}</td><td>{@code trainer.forward(...)}</td></tr>
+ *   <tr><td>{@code loss = criterion(prediction, labels)}</td>
+ *       <td>{@code criterion.evaluate(labels, prediction)}</td></tr>
+ *   <tr><td>{@code optimizer.zero_grad()}</td>
+ *       <td>folded into {@code trainer.step()}: DJL's PyTorch optimizers zero each gradient right
+ *       after applying it</td></tr>
+ *   <tr><td>{@code loss.backward()}</td><td>{@code tape.backward(loss)}</td></tr>
+ *   <tr><td>{@code optimizer.step()}</td><td>{@code trainer.step()}</td></tr>
+ *   <tr><td>{@code running_loss += loss.item()}</td>
+ *       <td>{@code runningLoss += loss.getFloat()}</td></tr>
+ * </table>
+ *
+ * <p>DJL needs two things PyTorch does implicitly: a {@link GradientCollector} (the autograd tape)
+ * around the forward pass, and closing each batch to free its native memory.
+ */
+public final class TrainingLoop {
+
+    private TrainingLoop() {}
+
+    /**
+     * Trains {@code model}'s block on {@code data.train()} and evaluates on {@code data.test()}
+     * after each epoch.
+     *
+     * @param model the model whose block ({@code model = Classifier()}) is to be trained
+     * @param data the training and test sets
+     * @param settings epochs, batch size, learning rate, seed
+     * @param listener receives each step's loss and each epoch's result
+     * @return the per-step losses and per-epoch results
+     */
+    public static TrainingResult train(
+            Model model, Mnist data, TrainingSettings settings, TrainingListener listener) {
+        Engine.getInstance().setRandomSeed((int) settings.seed());
+        NDManager manager = model.getNDManager();
+        List<Float> stepLosses = new ArrayList<>();
+        List<EpochResult> epochs = new ArrayList<>();
+
+        Random random = new Random(settings.seed());
+        DataLoader trainloader = // trainloader = DataLoader(trainset, batch_size=256, shuffle=True)
+                new DataLoader(manager, data.train(), settings.batchSize(), true, random);
+        Loss criterion = Loss.softmaxCrossEntropyLoss(); // criterion = nn.CrossEntropyLoss()
+        Optimizer optimizer = // optimizer = optim.Adam(model.parameters(), lr=0.003)
+                Adam.builder().optLearningRateTracker(Tracker.fixed(settings.learningRate())).build();
+
+        DefaultTrainingConfig config = new DefaultTrainingConfig(criterion).optOptimizer(optimizer);
+        try (Trainer trainer = model.newTrainer(config)) {
+            trainer.initialize(Models.INPUT_SHAPE);
+            int batches = settings.batchesPerEpoch(trainloader.size());
+
+            for (int e = 0; e < settings.epochs(); e++) { // for e in range(epochs):
+                long start = System.nanoTime();
+                double runningLoss = 0; //                     running_loss = 0
+                int step = 0;
+                for (Batch batch : trainloader) { //           for images, labels in trainloader:
+                    try (batch) {
+                        NDArray images = batch.getData().head();
+                        NDArray labels = batch.getLabels().head();
+                        images = images.reshape(images.getShape().get(0), -1); // images = images.view(images.shape[0], -1)
+                        NDArray loss;
+                        try (GradientCollector tape = trainer.newGradientCollector()) {
+                            NDArray prediction = trainer.forward(new NDList(images)).head(); // prediction = model(images)
+                            loss = criterion.evaluate(new NDList(labels), new NDList(prediction)); // loss = criterion(prediction, labels)
+                            // optimizer.zero_grad(): done inside trainer.step() below, which zeroes
+                            // each gradient after applying it, so every backward starts from zero.
+                            tape.backward(loss); // loss.backward()
+                        }
+                        trainer.step(); // optimizer.step()
+                        float item = loss.getFloat();
+                        runningLoss += item; // running_loss += loss.item()
+
+                        stepLosses.add(item);
+                        listener.onStep(e + 1, ++step, batches, item);
+                    }
+                    if (step == batches) {
+                        break; // only a --dry-run stops an epoch early
+                    }
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                double accuracy = Accuracy.of(trainer, manager, data.test());
+                EpochResult result = new EpochResult(e + 1, runningLoss / step, accuracy, seconds);
+                epochs.add(result);
+                listener.onEpoch(result);
+            }
+        }
+        return new TrainingResult(epochs, stepLosses);
+    }
+}

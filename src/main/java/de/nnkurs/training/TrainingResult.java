@@ -1,0 +1,17 @@
+package de.nnkurs.training;
+
+import java.util.List;
+
+/**
+ * What a training run produced.
+ *
+ * @param epochs one result per epoch
+ * @param stepLosses the loss of every optimizer step, in order
+ */
+public record TrainingResult(List<EpochResult> epochs, List<Float> stepLosses) {
+
+    /** Returns the test accuracy after the last epoch. */
+    public double finalAccuracy() {
+        return epochs.get(epochs.size() - 1).testAccuracy();
+    }
+}

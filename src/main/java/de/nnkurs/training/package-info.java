@@ -1,0 +1,2 @@
+/** The slides' training loop and test-set evaluation. */
+package de.nnkurs.training;
