@@ -119,7 +119,10 @@ public final class IdxReader {
             try {
                 InputStream in = gzip ? new GZIPInputStream(raw, BUFFER) : raw;
                 return new Source(file, size, gzip, in);
-            } catch (ZipException | EOFException e) {
+            } catch (EOFException e) {
+                raw.close();
+                throw new InvalidDataException(file, "truncated: file ends inside the gzip header");
+            } catch (ZipException e) {
                 raw.close();
                 throw corrupt(file, e);
             }

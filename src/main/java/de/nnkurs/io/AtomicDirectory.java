@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
@@ -43,12 +44,11 @@ public final class AtomicDirectory {
         if (Files.exists(absolute) && !Files.isDirectory(absolute)) {
             throw new IOException(target + ": exists and is not a folder");
         }
-        Path partial = Files.createTempDirectory(parent, "." + name + ".partial-");
+        Path partial = Files.createDirectory(parent.resolve(hidden(name, "partial")));
         try {
             contents.writeTo(partial);
             if (Files.exists(absolute)) {
-                Path old = Files.createTempDirectory(parent, "." + name + ".old-");
-                Files.delete(old);
+                Path old = parent.resolve(hidden(name, "old"));
                 Files.move(absolute, old, StandardCopyOption.ATOMIC_MOVE);
                 Files.move(partial, absolute, StandardCopyOption.ATOMIC_MOVE);
                 deleteTree(old);
@@ -58,6 +58,11 @@ public final class AtomicDirectory {
         } finally {
             deleteTree(partial);
         }
+    }
+
+    /** A name beside the target that no one mistakes for a finished folder. */
+    private static String hidden(String name, String state) {
+        return "." + name + "." + state + "-" + UUID.randomUUID();
     }
 
     /**

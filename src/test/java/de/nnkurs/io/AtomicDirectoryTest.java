@@ -1,0 +1,71 @@
+package de.nnkurs.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Folders appear complete or not at all. */
+class AtomicDirectoryTest {
+
+    @TempDir Path tmp;
+
+    private List<String> siblings() throws IOException {
+        try (Stream<Path> s = Files.list(tmp)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void writesANewFolder() throws IOException {
+        Path target = tmp.resolve("model");
+        AtomicDirectory.write(target, dir -> Files.writeString(dir.resolve("a.txt"), "new"));
+        assertEquals("new", Files.readString(target.resolve("a.txt")));
+        assertEquals(List.of("model"), siblings());
+    }
+
+    @Test
+    void replacesAnExistingFolderWhole() throws IOException {
+        Path target = tmp.resolve("model");
+        AtomicDirectory.write(target, dir -> Files.writeString(dir.resolve("old.txt"), "old"));
+        AtomicDirectory.write(target, dir -> Files.writeString(dir.resolve("new.txt"), "new"));
+        assertFalse(Files.exists(target.resolve("old.txt")));
+        assertEquals("new", Files.readString(target.resolve("new.txt")));
+        assertEquals(List.of("model"), siblings());
+    }
+
+    @Test
+    void failureHalfWayKeepsThePreviousFolderAndLeavesNoPartialOne() throws IOException {
+        Path target = tmp.resolve("model");
+        AtomicDirectory.write(target, dir -> Files.writeString(dir.resolve("a.txt"), "good"));
+        IOException e =
+                assertThrows(
+                        IOException.class,
+                        () ->
+                                AtomicDirectory.write(
+                                        target,
+                                        dir -> {
+                                            Files.writeString(dir.resolve("a.txt"), "half");
+                                            throw new IOException("disk full");
+                                        }));
+        assertEquals("disk full", e.getMessage());
+        assertEquals("good", Files.readString(target.resolve("a.txt")));
+        assertEquals(List.of("model"), siblings());
+    }
+
+    @Test
+    void refusesToReplaceAFile() throws IOException {
+        Path target = Files.writeString(tmp.resolve("model"), "not a folder");
+        IOException e =
+                assertThrows(IOException.class, () -> AtomicDirectory.write(target, dir -> {}));
+        assertTrue(e.getMessage().contains("not a folder"), e.getMessage());
+    }
+}

@@ -1,0 +1,139 @@
+package de.nnkurs.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Adam;
+import de.nnkurs.Lesson;
+import de.nnkurs.Synthetic;
+import de.nnkurs.data.Mnist;
+import de.nnkurs.model.Models;
+import de.nnkurs.model.Variant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The slides' loop on small synthetic data: steps, epochs, determinism, zeroed gradients. */
+class TrainingLoopTest {
+
+    private static final Mnist DATA = Synthetic.mnist(2000, 300);
+
+    private static TrainingResult train(TrainingSettings settings, TrainingListener listener) {
+        try (Model model = Model.newInstance("test")) {
+            model.setBlock(Models.sequential(Variant.SLIDES));
+            return TrainingLoop.train(model, DATA, settings, listener);
+        }
+    }
+
+    private static TrainingResult train(TrainingSettings settings) {
+        return train(settings, new TrainingListener() {});
+    }
+
+    private static TrainingSettings settings(int epochs, long seed, int maxBatches) {
+        return new TrainingSettings(epochs, Lesson.BATCH_SIZE, Lesson.LEARNING_RATE, seed, maxBatches);
+    }
+
+    @Test
+    void sameSeedGivesTheSameLossTrajectory() {
+        TrainingResult first = train(settings(2, 42, 0));
+        TrainingResult second = train(settings(2, 42, 0));
+        assertEquals(first.stepLosses(), second.stepLosses());
+        assertEquals(first.epochs().get(1).testAccuracy(), second.epochs().get(1).testAccuracy());
+    }
+
+    @Test
+    void differentSeedGivesADifferentLossTrajectory() {
+        assertNotEquals(train(settings(1, 1, 0)).stepLosses(), train(settings(1, 2, 0)).stepLosses());
+    }
+
+    @Test
+    void everyBatchIncludingThePartialLastOneIsOneStep() {
+        // 2000 examples in batches of 256: seven full batches and one of 208.
+        TrainingResult result = train(settings(2, 1, 0));
+        assertEquals(16, result.stepLosses().size());
+        assertEquals(2, result.epochs().size());
+    }
+
+    @Test
+    void maxBatchesStopsEachEpochEarly() {
+        TrainingResult result = train(settings(2, 1, 3));
+        assertEquals(6, result.stepLosses().size());
+    }
+
+    @Test
+    void epochLossIsTheRunningLossDividedByTheNumberOfBatches() {
+        TrainingResult result = train(settings(2, 3, 0));
+        List<Float> losses = result.stepLosses();
+        for (int e = 0; e < 2; e++) {
+            double running = 0;
+            for (float loss : losses.subList(8 * e, 8 * e + 8)) {
+                running += loss;
+            }
+            assertEquals(running / 8, result.epochs().get(e).meanLoss(), 1e-12);
+        }
+    }
+
+    @Test
+    void listenerSeesEveryStepThenEachEpoch() {
+        List<String> events = new ArrayList<>();
+        train(
+                settings(2, 1, 2),
+                new TrainingListener() {
+                    @Override
+                    public void onStep(int epoch, int batch, int batches, float loss) {
+                        events.add("step " + epoch + "." + batch + "/" + batches);
+                    }
+
+                    @Override
+                    public void onEpoch(EpochResult result) {
+                        events.add("epoch " + result.epoch());
+                    }
+                });
+        assertEquals(
+                List.of("step 1.1/2", "step 1.2/2", "epoch 1", "step 2.1/2", "step 2.2/2", "epoch 2"),
+                events);
+    }
+
+    @Test
+    void testAccuracyIsAFractionOfTheTestSet() {
+        double accuracy = train(settings(1, 1, 2)).finalAccuracy();
+        assertTrue(accuracy >= 0 && accuracy <= 1);
+        assertEquals(0, Math.round(accuracy * 300) - accuracy * 300, 1e-9, "k/300 for some k");
+    }
+
+    @Test
+    void trainerStepZeroesTheGradientsLikeOptimizerZeroGrad() {
+        try (Model model = Model.newInstance("zero-grad")) {
+            model.setBlock(Models.sequential(Variant.SLIDES));
+            Loss criterion = Loss.softmaxCrossEntropyLoss();
+            DefaultTrainingConfig config =
+                    new DefaultTrainingConfig(criterion).optOptimizer(Adam.builder().build());
+            try (Trainer trainer = model.newTrainer(config)) {
+                trainer.initialize(Models.INPUT_SHAPE);
+                NDArray x = model.getNDManager().randomNormal(new Shape(4, Lesson.INPUT));
+                NDArray y = model.getNDManager().create(new long[] {0, 1, 2, 3});
+                try (GradientCollector tape = trainer.newGradientCollector()) {
+                    NDArray prediction = trainer.forward(new NDList(x)).head();
+                    tape.backward(criterion.evaluate(new NDList(y), new NDList(prediction)));
+                }
+                Parameter firstWeight = model.getBlock().getParameters().get(0).getValue();
+                assertTrue(firstWeight.getArray().getGradient().abs().sum().getFloat() > 0);
+                trainer.step();
+                for (Parameter p : model.getBlock().getParameters().values()) {
+                    NDArray grad = p.getArray().getGradient();
+                    assertEquals(0f, grad.abs().sum().getFloat(), p.getName() + " gradient");
+                }
+            }
+        }
+    }
+}
