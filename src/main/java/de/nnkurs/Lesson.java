@@ -21,7 +21,7 @@ public final class Lesson {
     public static final int BATCH_SIZE = 256;
 
     /** {@code optim.Adam(model.parameters(), lr=0.003)}. */
-    public static final float LEARNING_RATE = 0.003f;
+    public static final double LEARNING_RATE = 0.003;
 
     /** The hands-on trains two epochs. */
     public static final int EPOCHS = 2;

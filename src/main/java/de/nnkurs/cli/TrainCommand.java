@@ -2,6 +2,13 @@ package de.nnkurs.cli;
 
 import ai.djl.Model;
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import de.nnkurs.compare.RunRecord;
+import de.nnkurs.data.OrderFile;
+import de.nnkurs.data.Sampler;
+import de.nnkurs.export.StateDict;
+import de.nnkurs.training.OptimizerKind;
 import de.nnkurs.Lesson;
 import de.nnkurs.data.Mnist;
 import de.nnkurs.data.MnistFetcher;
@@ -12,17 +19,22 @@ import de.nnkurs.model.Variant;
 import de.nnkurs.training.TrainingLoop;
 import de.nnkurs.training.TrainingResult;
 import de.nnkurs.training.TrainingSettings;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -66,8 +78,8 @@ final class TrainCommand implements Callable<Integer> {
             names = "--lr",
             paramLabel = "LR",
             defaultValue = "" + Lesson.LEARNING_RATE,
-            description = "Adam's learning rate (default: ${DEFAULT-VALUE})")
-    private float lr;
+            description = "learning rate (default: ${DEFAULT-VALUE})")
+    private double lr;
 
     @Option(
             names = "--seed",
@@ -104,6 +116,53 @@ final class TrainCommand implements Callable<Integer> {
                             + " batches, nothing saved")
     private boolean dryRun;
 
+    @Option(
+            names = "--optimizer",
+            paramLabel = "NAME",
+            defaultValue = "adam",
+            converter = OptimizerConverter.class,
+            description =
+                    "adam (PyTorch's update, exactly) or djl-adam (DJL's Adam) (default:"
+                            + " ${DEFAULT-VALUE})")
+    private OptimizerKind optimizer;
+
+    @Option(
+            names = "--max-batches",
+            paramLabel = "N",
+            defaultValue = "0",
+            description = "stop each epoch after N batches; 0 runs whole epochs (default: 0)")
+    private int maxBatches;
+
+    @Option(
+            names = "--init",
+            paramLabel = "FILE",
+            description = "start from these weights (.npz/.safetensors, state_dict names)")
+    private Path init;
+
+    @Option(
+            names = "--save-init",
+            paramLabel = "FILE",
+            description = "write the initial weights (.npz/.safetensors) before training")
+    private Path saveInit;
+
+    @Option(
+            names = "--order",
+            paramLabel = "FILE",
+            description = "visit the training examples in the orders in this .npz (epoch1, …)")
+    private Path order;
+
+    @Option(
+            names = "--save-order",
+            paramLabel = "FILE",
+            description = "write each epoch's order of the training examples as .npz")
+    private Path saveOrder;
+
+    @Option(
+            names = "--record",
+            paramLabel = "FILE",
+            description = "write every step's loss and the test predictions as JSON")
+    private Path record;
+
     @Override
     public Integer call() throws Exception {
         validate();
@@ -115,28 +174,46 @@ final class TrainCommand implements Callable<Integer> {
         Path target = output != null ? output : defaultOutput(variant);
         TrainingSettings settings =
                 new TrainingSettings(
-                        dryRun ? 1 : epochs, batchSize, lr, seed, dryRun ? DRY_RUN_BATCHES : 0);
+                        dryRun ? 1 : epochs,
+                        batchSize,
+                        lr,
+                        seed,
+                        dryRun ? DRY_RUN_BATCHES : maxBatches,
+                        optimizer);
 
         out.printf(
                 Locale.ROOT,
-                "Training %s (%s) on %d images, %d epoch(s), batch size %d, Adam lr %s, seed %d%n",
+                "Training %s (%s) on %d images, %d epoch(s), batch size %d, %s lr %s, seed %d%n",
                 Lesson.architecture(),
                 variant == Variant.SLIDES ? "slides: final Softmax" : "logits",
                 mnist.train().count(),
                 settings.epochs(),
                 batchSize,
+                optimizer.label(),
                 lr,
                 seed);
         String name = target.toAbsolutePath().normalize().getFileName().toString();
         try (Model model = Model.newInstance(name)) {
-            model.setBlock(Models.sequential(variant)); // model = nn.Sequential(...)
+            Block block = Models.sequential(variant); // model = nn.Sequential(...)
+            model.setBlock(block);
+            Models.initialize(block, model.getNDManager(), seed);
+            if (init != null) {
+                StateDict.load(block, init);
+            }
+            if (saveInit != null) {
+                StateDict.save(block, saveInit);
+            }
+            Sampler sampler = sampler(settings, mnist, model.getNDManager());
             ProgressBar progress = new ProgressBar(out, err, System.console() != null);
-            TrainingResult result = TrainingLoop.train(model, mnist, settings, progress);
+            TrainingResult result = TrainingLoop.train(model, mnist, settings, sampler, progress);
             out.printf(
                     Locale.ROOT,
                     "Test accuracy after %d epoch(s): %.4f%n",
                     settings.epochs(),
                     result.finalAccuracy());
+            if (record != null) {
+                RunRecord.ofJava(settings, variant.label(), result).write(record);
+            }
             if (dryRun) {
                 out.println("Dry run: model not saved.");
                 return 0;
@@ -154,15 +231,52 @@ final class TrainCommand implements Callable<Integer> {
         if (batchSize < 1) {
             throw usage("--batch-size must be at least 1, got " + batchSize);
         }
-        if (!(lr > 0) || Float.isInfinite(lr)) {
+        if (!(lr > 0) || Double.isInfinite(lr)) {
             throw usage("--lr must be a positive number, got " + lr);
         }
         if (dataDir != null && !Files.isDirectory(dataDir)) {
             throw usage("--data-dir " + dataDir + ": no such folder");
         }
+        if (maxBatches < 0) {
+            throw usage("--max-batches must be 0 or more, got " + maxBatches);
+        }
+        if (init != null && !Files.isRegularFile(init)) {
+            throw usage("--init " + init + ": no such file");
+        }
+        if (order != null && !Files.isRegularFile(order)) {
+            throw usage("--order " + order + ": no such file");
+        }
+        if (order != null && saveOrder != null) {
+            throw usage("--order and --save-order exclude each other");
+        }
+        for (Path weights : new Path[] {init, saveInit}) {
+            String n = weights == null ? ".npz" : weights.getFileName().toString();
+            if (!n.endsWith(".npz") && !n.endsWith(".safetensors")) {
+                throw usage(weights + ": weights files end in .npz or .safetensors");
+            }
+        }
         if (output != null && Files.exists(output) && !Files.isDirectory(output)) {
             throw usage("--output " + output + ": exists and is not a folder");
         }
+    }
+
+    /** Returns the epoch orders: read from --order, or drawn from the seed (and saved). */
+    private Sampler sampler(TrainingSettings settings, Mnist mnist, NDManager manager)
+            throws IOException {
+        int count = mnist.train().count();
+        if (order != null) {
+            return Sampler.fixed(OrderFile.read(order, count, settings.epochs(), manager));
+        }
+        Sampler shuffle = Sampler.random(new Random(seed));
+        if (saveOrder == null) {
+            return shuffle;
+        }
+        List<int[]> orders = new ArrayList<>();
+        for (int e = 0; e < settings.epochs(); e++) {
+            orders.add(shuffle.nextEpoch(count));
+        }
+        OrderFile.write(saveOrder, orders, manager);
+        return Sampler.fixed(orders);
     }
 
     private ParameterException usage(String message) {
@@ -191,12 +305,20 @@ final class TrainCommand implements Callable<Integer> {
                 settings.batchSize(),
                 settings.learningRate(),
                 settings.seed(),
-                "adam (DJL)",
+                settings.optimizer().label(),
                 result.finalAccuracy(),
                 result.epochs(),
                 sha,
                 Engine.getDjlVersion(),
                 engine.getEngineName() + " " + engine.getVersion(),
                 OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).toString());
+    }
+
+    /** Turns {@code --optimizer NAME} into an {@link OptimizerKind}, naming the choices on error. */
+    static final class OptimizerConverter implements ITypeConverter<OptimizerKind> {
+        @Override
+        public OptimizerKind convert(String value) {
+            return OptimizerKind.fromLabel(value);
+        }
     }
 }

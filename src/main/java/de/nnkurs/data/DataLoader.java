@@ -26,28 +26,38 @@ public final class DataLoader implements Iterable<Batch> {
     private final NDManager manager;
     private final MnistSplit split;
     private final int batchSize;
-    private final boolean shuffle;
-    private final Random random;
+    private final Sampler sampler;
 
     /**
-     * Creates a loader.
+     * Creates a loader that shuffles (or not) with the given generator.
      *
      * @param manager the caller's manager; batches live in sub-managers of it
      * @param split the examples
      * @param batchSize examples per batch, at least 1
      * @param shuffle whether each epoch visits the examples in a new random order
-     * @param random the source of the permutations
+     * @param random the source of the permutations (unused without shuffle)
      */
     public DataLoader(
             NDManager manager, MnistSplit split, int batchSize, boolean shuffle, Random random) {
+        this(manager, split, batchSize, shuffle ? Sampler.random(random) : Sampler.sequential());
+    }
+
+    /**
+     * Creates a loader whose epochs follow a sampler, like {@code DataLoader(..., sampler=...)}.
+     *
+     * @param manager the caller's manager; batches live in sub-managers of it
+     * @param split the examples
+     * @param batchSize examples per batch, at least 1
+     * @param sampler the order of each epoch
+     */
+    public DataLoader(NDManager manager, MnistSplit split, int batchSize, Sampler sampler) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
         }
         this.manager = manager;
         this.split = split;
         this.batchSize = batchSize;
-        this.shuffle = shuffle;
-        this.random = random;
+        this.sampler = sampler;
     }
 
     /** Returns the number of batches per epoch, {@code len(trainloader)}. */
@@ -58,7 +68,7 @@ public final class DataLoader implements Iterable<Batch> {
     /** Starts an epoch: draws the order of the examples and returns the batches in it. */
     @Override
     public Iterator<Batch> iterator() {
-        int[] order = order();
+        int[] order = sampler.nextEpoch(split.count());
         return new Iterator<>() {
             private int next;
 
@@ -78,23 +88,6 @@ public final class DataLoader implements Iterable<Batch> {
                 return batch;
             }
         };
-    }
-
-    /** Returns a permutation of the example indices (Fisher–Yates), or the identity. */
-    private int[] order() {
-        int[] order = new int[split.count()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        if (shuffle) {
-            for (int i = order.length - 1; i > 0; i--) {
-                int j = random.nextInt(i + 1);
-                int t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
-        }
-        return order;
     }
 
     private Batch batch(int[] order, int start, int size) {

@@ -13,7 +13,7 @@ import java.util.Map;
  * @param activation the hidden-layer activation
  * @param epochs epochs trained
  * @param batchSize examples per step
- * @param learningRate Adam's learning rate
+ * @param learningRate the learning rate
  * @param seed the random seed
  * @param optimizer the optimizer
  * @param testAccuracy test accuracy after the last epoch
@@ -30,7 +30,7 @@ public record ModelMetadata(
         String activation,
         int epochs,
         int batchSize,
-        float learningRate,
+        double learningRate,
         long seed,
         String optimizer,
         double testAccuracy,

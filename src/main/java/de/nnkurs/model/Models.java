@@ -1,5 +1,8 @@
 package de.nnkurs.model;
 
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
@@ -40,6 +43,18 @@ public final class Models {
             net.addSingleton(x -> x.softmax(1), "softmax");
         }
         return net;
+    }
+
+    /**
+     * Seeds the engine and initialises the block's parameters (PyTorch's {@code nn.Linear} init).
+     *
+     * @param block the block
+     * @param manager the manager that will own the parameters
+     * @param seed the random seed, as {@code torch.manual_seed(seed)}
+     */
+    public static void initialize(Block block, NDManager manager, long seed) {
+        Engine.getInstance().setRandomSeed((int) seed);
+        block.initialize(manager, DataType.FLOAT32, INPUT_SHAPE);
     }
 
     /**

@@ -3,10 +3,12 @@ package de.nnkurs.training;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import de.nnkurs.data.DataLoader;
 import de.nnkurs.data.MnistSplit;
+import de.nnkurs.data.Sampler;
 
 /** Test accuracy: the share of images whose most probable class is the label. */
 public final class Accuracy {
@@ -16,23 +18,42 @@ public final class Accuracy {
     private Accuracy() {}
 
     /**
-     * Evaluates the trainer's model on a split, without recording gradients.
+     * Predicts the class of every example of a split, without recording gradients.
      *
      * @param trainer the trainer whose parameters are used
      * @param manager the caller's manager; each batch lives and dies in a sub-manager of it
      * @param split the examples, in file order
-     * @return correct / total
+     * @return the most probable class of each example
      */
-    public static double of(Trainer trainer, NDManager manager, MnistSplit split) {
-        DataLoader testloader = new DataLoader(manager, split, EVAL_BATCH, false, null);
-        long correct = 0;
+    public static int[] predict(Trainer trainer, NDManager manager, MnistSplit split) {
+        DataLoader testloader = new DataLoader(manager, split, EVAL_BATCH, Sampler.sequential());
+        int[] predictions = new int[split.count()];
+        int next = 0;
         for (Batch batch : testloader) {
             try (batch) {
                 NDArray images = batch.getData().head();
                 NDArray x = images.reshape(images.getShape().get(0), -1);
                 NDArray prediction = trainer.evaluate(new NDList(x)).head();
-                NDArray predicted = prediction.argMax(1);
-                correct += predicted.eq(batch.getLabels().head()).sum().getLong();
+                int[] classes = prediction.argMax(1).toType(DataType.INT32, false).toIntArray();
+                System.arraycopy(classes, 0, predictions, next, classes.length);
+                next += classes.length;
+            }
+        }
+        return predictions;
+    }
+
+    /**
+     * Returns the share of predictions that equal the labels.
+     *
+     * @param predictions one class per example
+     * @param split the examples with their labels
+     * @return correct / total
+     */
+    public static double of(int[] predictions, MnistSplit split) {
+        long correct = 0;
+        for (int i = 0; i < predictions.length; i++) {
+            if (predictions[i] == split.labels()[i]) {
+                correct++;
             }
         }
         return (double) correct / split.count();

@@ -1,7 +1,6 @@
 package de.nnkurs.training;
 
 import ai.djl.Model;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -10,11 +9,10 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Adam;
 import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import de.nnkurs.data.DataLoader;
 import de.nnkurs.data.Mnist;
+import de.nnkurs.data.Sampler;
 import de.nnkurs.model.Models;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,8 +28,8 @@ import java.util.Random;
  *   <tr><td>{@code criterion = nn.CrossEntropyLoss()}</td>
  *       <td>{@code Loss.softmaxCrossEntropyLoss()}</td></tr>
  *   <tr><td>{@code optimizer = optim.Adam(model.parameters(), lr=0.003)}</td>
- *       <td>{@code Adam.builder().optLearningRateTracker(Tracker.fixed(lr))}; the parameters reach
- *       it through the {@link Trainer}</td></tr>
+ *       <td>{@code settings.optimizer().create(lr)}, by default {@link TorchAdam}; the parameters
+ *       reach it through the {@link Trainer}</td></tr>
  *   <tr><td>{@code for e in range(epochs):}</td><td>{@code for (int e = 0; e < epochs; e++)}</td></tr>
  *   <tr><td>{@code running_loss = 0}</td><td>{@code double runningLoss = 0}</td></tr>
  *   <tr><td>{@code for images, labels in trainloader:}</td>
@@ -42,8 +40,8 @@ import java.util.Random;
  *   <tr><td>{@code loss = criterion(prediction, labels)}</td>
  *       <td>{@code criterion.evaluate(labels, prediction)}</td></tr>
  *   <tr><td>{@code optimizer.zero_grad()}</td>
- *       <td>folded into {@code trainer.step()}: DJL's PyTorch optimizers zero each gradient right
- *       after applying it</td></tr>
+ *       <td>folded into {@code trainer.step()}: each optimizer zeroes each gradient right after
+ *       applying it ({@link TorchAdam} explicitly, DJL's built-ins natively)</td></tr>
  *   <tr><td>{@code loss.backward()}</td><td>{@code tape.backward(loss)}</td></tr>
  *   <tr><td>{@code optimizer.step()}</td><td>{@code trainer.step()}</td></tr>
  *   <tr><td>{@code running_loss += loss.item()}</td>
@@ -58,28 +56,53 @@ public final class TrainingLoop {
     private TrainingLoop() {}
 
     /**
-     * Trains {@code model}'s block on {@code data.train()} and evaluates on {@code data.test()}
-     * after each epoch.
+     * Trains {@code model}'s block with a fresh shuffle per epoch, seeded by the settings.
      *
      * @param model the model whose block ({@code model = Classifier()}) is to be trained
      * @param data the training and test sets
-     * @param settings epochs, batch size, learning rate, seed
+     * @param settings epochs, batch size, learning rate, seed, optimizer
      * @param listener receives each step's loss and each epoch's result
-     * @return the per-step losses and per-epoch results
+     * @return the per-step losses, per-epoch results and final test predictions
      */
     public static TrainingResult train(
             Model model, Mnist data, TrainingSettings settings, TrainingListener listener) {
-        Engine.getInstance().setRandomSeed((int) settings.seed());
+        Sampler shuffle = Sampler.random(new Random(settings.seed()));
+        return train(model, data, settings, shuffle, listener);
+    }
+
+    /**
+     * Trains {@code model}'s block on {@code data.train()} in the sampler's order and evaluates on
+     * {@code data.test()} after each epoch.
+     *
+     * <p>An uninitialised block is initialised here after seeding the engine; a block that is
+     * already initialised (for example with weights loaded from Python) keeps its weights.
+     *
+     * @param model the model whose block ({@code model = Classifier()}) is to be trained
+     * @param data the training and test sets
+     * @param settings epochs, batch size, learning rate, seed, optimizer
+     * @param sampler the order of the training examples in each epoch
+     * @param listener receives each step's loss and each epoch's result
+     * @return the per-step losses, per-epoch results and final test predictions
+     */
+    public static TrainingResult train(
+            Model model,
+            Mnist data,
+            TrainingSettings settings,
+            Sampler sampler,
+            TrainingListener listener) {
         NDManager manager = model.getNDManager();
+        if (!model.getBlock().isInitialized()) {
+            Models.initialize(model.getBlock(), manager, settings.seed());
+        }
         List<Float> stepLosses = new ArrayList<>();
         List<EpochResult> epochs = new ArrayList<>();
+        int[] predictions = new int[0];
 
-        Random random = new Random(settings.seed());
         DataLoader trainloader = // trainloader = DataLoader(trainset, batch_size=256, shuffle=True)
-                new DataLoader(manager, data.train(), settings.batchSize(), true, random);
+                new DataLoader(manager, data.train(), settings.batchSize(), sampler);
         Loss criterion = Loss.softmaxCrossEntropyLoss(); // criterion = nn.CrossEntropyLoss()
         Optimizer optimizer = // optimizer = optim.Adam(model.parameters(), lr=0.003)
-                Adam.builder().optLearningRateTracker(Tracker.fixed(settings.learningRate())).build();
+                settings.optimizer().create(settings.learningRate());
 
         DefaultTrainingConfig config = new DefaultTrainingConfig(criterion).optOptimizer(optimizer);
         try (Trainer trainer = model.newTrainer(config)) {
@@ -99,8 +122,8 @@ public final class TrainingLoop {
                         try (GradientCollector tape = trainer.newGradientCollector()) {
                             NDArray prediction = trainer.forward(new NDList(images)).head(); // prediction = model(images)
                             loss = criterion.evaluate(new NDList(labels), new NDList(prediction)); // loss = criterion(prediction, labels)
-                            // optimizer.zero_grad(): done inside trainer.step() below, which zeroes
-                            // each gradient after applying it, so every backward starts from zero.
+                            // optimizer.zero_grad(): done inside trainer.step() below; every
+                            // optimizer here zeroes each gradient right after applying it.
                             tape.backward(loss); // loss.backward()
                         }
                         trainer.step(); // optimizer.step()
@@ -115,12 +138,13 @@ public final class TrainingLoop {
                     }
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
-                double accuracy = Accuracy.of(trainer, manager, data.test());
+                predictions = Accuracy.predict(trainer, manager, data.test());
+                double accuracy = Accuracy.of(predictions, data.test());
                 EpochResult result = new EpochResult(e + 1, runningLoss / step, accuracy, seconds);
                 epochs.add(result);
                 listener.onEpoch(result);
             }
         }
-        return new TrainingResult(epochs, stepLosses);
+        return new TrainingResult(epochs, stepLosses, predictions);
     }
 }

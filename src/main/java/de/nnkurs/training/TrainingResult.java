@@ -7,8 +7,10 @@ import java.util.List;
  *
  * @param epochs one result per epoch
  * @param stepLosses the loss of every optimizer step, in order
+ * @param testPredictions the predicted class of every test image after the last epoch
  */
-public record TrainingResult(List<EpochResult> epochs, List<Float> stepLosses) {
+public record TrainingResult(
+        List<EpochResult> epochs, List<Float> stepLosses, int[] testPredictions) {
 
     /** Returns the test accuracy after the last epoch. */
     public double finalAccuracy() {

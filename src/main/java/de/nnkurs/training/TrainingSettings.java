@@ -7,12 +7,18 @@ import de.nnkurs.Lesson;
  *
  * @param epochs passes over the training set
  * @param batchSize examples per optimizer step
- * @param learningRate Adam's learning rate
+ * @param learningRate the optimizer's learning rate (a double, as Python's {@code lr=0.003} is)
  * @param seed seeds the weight initialisation and the shuffling
  * @param maxBatches stop each epoch after this many batches (0 = the whole epoch)
+ * @param optimizer which optimizer to use
  */
 public record TrainingSettings(
-        int epochs, int batchSize, float learningRate, long seed, int maxBatches) {
+        int epochs,
+        int batchSize,
+        double learningRate,
+        long seed,
+        int maxBatches,
+        OptimizerKind optimizer) {
 
     /** Checks the values. */
     public TrainingSettings {
@@ -22,7 +28,7 @@ public record TrainingSettings(
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
         }
-        if (!(learningRate > 0) || Float.isInfinite(learningRate)) {
+        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
             throw new IllegalArgumentException(
                     "learning rate must be a positive number, got " + learningRate);
         }
@@ -31,10 +37,20 @@ public record TrainingSettings(
         }
     }
 
-    /** Returns the hands-on's settings: 2 epochs, batch 256, lr 0.003, seed 1. */
+    /** Returns the hands-on's settings: 2 epochs, batch 256, Adam with lr 0.003, seed 1. */
     public static TrainingSettings lesson() {
         return new TrainingSettings(
-                Lesson.EPOCHS, Lesson.BATCH_SIZE, Lesson.LEARNING_RATE, Lesson.SEED, 0);
+                Lesson.EPOCHS,
+                Lesson.BATCH_SIZE,
+                Lesson.LEARNING_RATE,
+                Lesson.SEED,
+                0,
+                OptimizerKind.ADAM);
+    }
+
+    /** Returns these settings with another optimizer. */
+    public TrainingSettings withOptimizer(OptimizerKind kind) {
+        return new TrainingSettings(epochs, batchSize, learningRate, seed, maxBatches, kind);
     }
 
     /** Returns the number of batches an epoch runs, given the loader's full count. */

@@ -13,7 +13,6 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Adam;
 import de.nnkurs.Lesson;
 import de.nnkurs.Synthetic;
 import de.nnkurs.data.Mnist;
@@ -40,7 +39,8 @@ class TrainingLoopTest {
     }
 
     private static TrainingSettings settings(int epochs, long seed, int maxBatches) {
-        return new TrainingSettings(epochs, Lesson.BATCH_SIZE, Lesson.LEARNING_RATE, seed, maxBatches);
+        return new TrainingSettings(
+                epochs, Lesson.BATCH_SIZE, Lesson.LEARNING_RATE, seed, maxBatches, OptimizerKind.ADAM);
     }
 
     @Test
@@ -112,12 +112,38 @@ class TrainingLoopTest {
     }
 
     @Test
-    void trainerStepZeroesTheGradientsLikeOptimizerZeroGrad() {
+    void trainerStepZeroesTheGradientsLikeOptimizerZeroGradForEveryOptimizer() {
+        for (OptimizerKind kind : OptimizerKind.values()) {
+            assertStepZeroesGradients(kind);
+        }
+    }
+
+    @Test
+    void predictionsCoverTheTestSetAndGiveTheAccuracy() {
+        TrainingResult result = train(settings(1, 1, 2));
+        assertEquals(300, result.testPredictions().length);
+        assertEquals(
+                Accuracy.of(result.testPredictions(), DATA.test()), result.finalAccuracy(), 0);
+    }
+
+    @Test
+    void alreadyInitialisedWeightsAreKept() {
+        try (Model model = Model.newInstance("kept")) {
+            model.setBlock(Models.sequential(Variant.SLIDES));
+            Models.initialize(model.getBlock(), model.getNDManager(), 99);
+            NDArray before = model.getBlock().getParameters().get(0).getValue().getArray().duplicate();
+            Models.initialize(model.getBlock(), model.getNDManager(), 5);
+            NDArray after = model.getBlock().getParameters().get(0).getValue().getArray();
+            assertTrue(before.contentEquals(after));
+        }
+    }
+
+    private static void assertStepZeroesGradients(OptimizerKind kind) {
         try (Model model = Model.newInstance("zero-grad")) {
             model.setBlock(Models.sequential(Variant.SLIDES));
             Loss criterion = Loss.softmaxCrossEntropyLoss();
             DefaultTrainingConfig config =
-                    new DefaultTrainingConfig(criterion).optOptimizer(Adam.builder().build());
+                    new DefaultTrainingConfig(criterion).optOptimizer(kind.create(0.003));
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(Models.INPUT_SHAPE);
                 NDArray x = model.getNDManager().randomNormal(new Shape(4, Lesson.INPUT));
@@ -131,7 +157,7 @@ class TrainingLoopTest {
                 trainer.step();
                 for (Parameter p : model.getBlock().getParameters().values()) {
                     NDArray grad = p.getArray().getGradient();
-                    assertEquals(0f, grad.abs().sum().getFloat(), p.getName() + " gradient");
+                    assertEquals(0f, grad.abs().sum().getFloat(), kind + " " + p.getName());
                 }
             }
         }

@@ -1,0 +1,144 @@
+package de.nnkurs.export;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.util.Pair;
+import de.nnkurs.data.InvalidDataException;
+import de.nnkurs.io.AtomicFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The weights of the sequential model under the names of the slides' {@code nn.Sequential}
+ * {@code state_dict}: {@code 0.weight}, {@code 0.bias}, {@code 2.weight}, … {@code 6.bias}, as
+ * {@code .npz} or {@code .safetensors}, so that Python loads them with {@code load_state_dict}.
+ */
+public final class StateDict {
+
+    private StateDict() {}
+
+    /**
+     * Returns the block's parameters keyed by their {@code state_dict} names.
+     *
+     * @param block a {@link SequentialBlock} as built by {@code Models.sequential}
+     * @return name → parameter, in order
+     */
+    public static Map<String, Parameter> parameters(Block block) {
+        if (!(block instanceof SequentialBlock)) {
+            throw new IllegalArgumentException("state_dict names need the nn.Sequential style model");
+        }
+        Map<String, Parameter> named = new LinkedHashMap<>();
+        int index = 0;
+        for (Pair<String, Block> child : block.getChildren()) {
+            for (Pair<String, Parameter> p : child.getValue().getDirectParameters()) {
+                named.put(index + "." + p.getKey(), p.getValue());
+            }
+            index++;
+        }
+        return named;
+    }
+
+    /**
+     * Writes the weights atomically; the format follows the extension.
+     *
+     * @param block the initialised sequential model
+     * @param file a {@code .npz} or {@code .safetensors} path
+     * @throws IOException if writing fails
+     */
+    public static void save(Block block, Path file) throws IOException {
+        NDList.Encoding encoding = encodingOf(file);
+        NDList list = new NDList();
+        try (NDManager sub = NDManager.newBaseManager()) {
+            for (Map.Entry<String, Parameter> e : parameters(block).entrySet()) {
+                NDArray copy = e.getValue().getArray().duplicate();
+                copy.attach(sub);
+                copy.setName(e.getKey());
+                list.add(copy);
+            }
+            AtomicFile.write(file, out -> list.encode(out, encoding));
+        }
+    }
+
+    /**
+     * Copies weights from a file into the block, checking names and shapes first.
+     *
+     * @param block the initialised sequential model
+     * @param file a {@code .npz} or {@code .safetensors} written here or by Python
+     * @throws InvalidDataException naming the file if it is missing, unreadable, lacks a weight,
+     *     has an extra one, or a shape differs
+     * @throws IOException if reading fails
+     */
+    public static void load(Block block, Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidDataException(file, "no such file");
+        }
+        Map<String, Parameter> params = parameters(block);
+        try (NDManager sub = NDManager.newBaseManager();
+                InputStream in = Files.newInputStream(file)) {
+            NDList list;
+            try {
+                list = NDList.decode(sub, in);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw new InvalidDataException(file, "not a readable .npz or .safetensors file");
+            }
+            Map<String, NDArray> byName = new LinkedHashMap<>();
+            for (NDArray a : list) {
+                byName.put(a.getName(), a);
+            }
+            TreeSet<String> missing = new TreeSet<>(params.keySet());
+            missing.removeAll(byName.keySet());
+            TreeSet<String> extra = new TreeSet<>(byName.keySet());
+            extra.removeAll(params.keySet());
+            if (!missing.isEmpty() || !extra.isEmpty()) {
+                throw new InvalidDataException(
+                        file,
+                        String.format(
+                                Locale.ROOT,
+                                "weights do not match the model: missing %s, unexpected %s",
+                                missing,
+                                extra));
+            }
+            for (Map.Entry<String, Parameter> e : params.entrySet()) {
+                NDArray target = e.getValue().getArray();
+                NDArray source = byName.get(e.getKey());
+                if (!source.getShape().equals(target.getShape())
+                        || source.getDataType() != target.getDataType()) {
+                    throw new InvalidDataException(
+                            file,
+                            String.format(
+                                    Locale.ROOT,
+                                    "%s is %s %s, the model needs %s %s",
+                                    e.getKey(),
+                                    source.getDataType(),
+                                    source.getShape(),
+                                    target.getDataType(),
+                                    target.getShape()));
+                }
+            }
+            for (Map.Entry<String, Parameter> e : params.entrySet()) {
+                byName.get(e.getKey()).copyTo(e.getValue().getArray());
+            }
+        }
+    }
+
+    private static NDList.Encoding encodingOf(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".npz")) {
+            return NDList.Encoding.NPZ;
+        }
+        if (name.endsWith(".safetensors")) {
+            return NDList.Encoding.SAFETENSORS;
+        }
+        throw new IllegalArgumentException(file + ": weights file must end in .npz or .safetensors");
+    }
+}

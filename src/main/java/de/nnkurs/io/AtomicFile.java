@@ -1,0 +1,53 @@
+package de.nnkurs.io;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/** Writes a file under a temporary name beside it and renames it into place when complete. */
+public final class AtomicFile {
+
+    /** Writes a file's content. */
+    @FunctionalInterface
+    public interface Contents {
+        /**
+         * Writes everything to {@code out}.
+         *
+         * @param out the stream; closed by the caller
+         * @throws IOException if writing fails
+         */
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    private AtomicFile() {}
+
+    /**
+     * Writes {@code target} atomically; on failure the previous file (if any) is unchanged.
+     *
+     * @param target the file to create or replace
+     * @param contents what goes into it
+     * @throws IOException if writing fails
+     */
+    public static void write(Path target, Contents contents) throws IOException {
+        Path absolute = target.toAbsolutePath().normalize();
+        Files.createDirectories(absolute.getParent());
+        Path partial =
+                Files.createTempFile(
+                        absolute.getParent(), "." + absolute.getFileName() + ".", ".partial");
+        try {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(partial))) {
+                contents.writeTo(out);
+            }
+            Files.move(
+                    partial,
+                    absolute,
+                    StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(partial);
+        }
+    }
+}

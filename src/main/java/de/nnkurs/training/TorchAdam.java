@@ -1,0 +1,133 @@
+package de.nnkurs.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.training.optimizer.Optimizer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Adam exactly as {@code torch.optim.Adam} computes it (torch 1.13, {@code amsgrad=False}, no
+ * weight decay).
+ *
+ * <pre>
+ * m ← β₁·m + (1−β₁)·g
+ * v ← β₂·v + (1−β₂)·g·g
+ * θ ← θ − (lr / (1−β₁ᵗ)) · m / (√v / √(1−β₂ᵗ) + ε)
+ * </pre>
+ *
+ * <p>DJL's own {@code Adam} folds the bias corrections into the learning rate, {@code θ ← θ − lr·√(1−β₂ᵗ)/(1−β₁ᵗ)
+ * · m/(√v + ε)}, which puts ε inside the corrected step (effectively ε/√(1−β₂ᵗ), about 30× larger at
+ * step 1): the same algorithm on paper, a different trajectory in float. The scalar factors here are
+ * computed in double like Python does, and the tensor operations run in the same order as torch's
+ * kernels, so that Java and Python stay step-for-step comparable.
+ *
+ * <p>DJL's built-in optimizers zero each gradient inside their native update; this one does it
+ * explicitly at the end of {@link #update}, which makes it the Java home of {@code
+ * optimizer.zero_grad()}.
+ */
+public final class TorchAdam extends Optimizer {
+
+    private final double learningRate;
+    private final double beta1;
+    private final double beta2;
+    private final double epsilon;
+    private final Map<String, NDArray> means = new ConcurrentHashMap<>();
+    private final Map<String, NDArray> variances = new ConcurrentHashMap<>();
+
+    private TorchAdam(Builder builder) {
+        super(builder);
+        learningRate = builder.learningRate;
+        beta1 = builder.beta1;
+        beta2 = builder.beta2;
+        epsilon = builder.epsilon;
+    }
+
+    /** Returns a builder with torch's defaults: lr 0.001, betas (0.9, 0.999), eps 1e-8. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public void update(String parameterId, NDArray weight, NDArray grad) {
+        int step = updateCount(parameterId);
+        NDArray m = means.computeIfAbsent(parameterId, k -> weight.zerosLike());
+        NDArray v = variances.computeIfAbsent(parameterId, k -> weight.zerosLike());
+        double biasCorrection1 = 1 - Math.pow(beta1, step);
+        double biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
+        double stepSize = learningRate / biasCorrection1;
+        try (NDScope scope = new NDScope()) {
+            // exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
+            m.muli((float) beta1).addi(grad.mul((float) (1 - beta1)));
+            // exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+            v.muli((float) beta2).addi(grad.mul((float) (1 - beta2)).mul(grad));
+            // denom = (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps)
+            NDArray denom = v.sqrt().divi((float) biasCorrection2Sqrt).addi((float) epsilon);
+            // param.addcdiv_(exp_avg, denom, value=-step_size)
+            weight.addi(m.mul((float) -stepSize).divi(denom));
+            scope.suppressNotUsedWarning();
+        }
+        // optimizer.zero_grad(): the next backward must start from zero, not accumulate.
+        try (NDArray own = weight.getGradient()) {
+            own.muli(0);
+        }
+    }
+
+    /** Builds a {@link TorchAdam}; the learning rate is required. */
+    public static final class Builder extends OptimizerBuilder<Builder> {
+        private double learningRate = 0.001;
+        private double beta1 = 0.9;
+        private double beta2 = 0.999;
+        private double epsilon = 1e-8;
+
+        private Builder() {}
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        /**
+         * Sets the learning rate.
+         *
+         * @param learningRate {@code lr}
+         * @return this builder
+         */
+        public Builder setLearningRate(double learningRate) {
+            this.learningRate = learningRate;
+            return this;
+        }
+
+        /**
+         * Sets the decay rates of the moment estimates.
+         *
+         * @param beta1 for the mean, default 0.9
+         * @param beta2 for the uncentred variance, default 0.999
+         * @return this builder
+         */
+        public Builder optBetas(double beta1, double beta2) {
+            this.beta1 = beta1;
+            this.beta2 = beta2;
+            return this;
+        }
+
+        /**
+         * Sets ε, added to the denominator.
+         *
+         * @param epsilon default 1e-8
+         * @return this builder
+         */
+        public Builder optEpsilon(double epsilon) {
+            this.epsilon = epsilon;
+            return this;
+        }
+
+        /** Returns the optimizer. */
+        public TorchAdam build() {
+            if (!(learningRate > 0)) {
+                throw new IllegalArgumentException("learning rate must be positive: " + learningRate);
+            }
+            return new TorchAdam(this);
+        }
+    }
+}

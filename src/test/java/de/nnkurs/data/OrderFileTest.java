@@ -1,0 +1,74 @@
+package de.nnkurs.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Epoch orders shared with Python: written, read back, and checked. */
+class OrderFileTest {
+
+    @TempDir Path tmp;
+
+    @Test
+    void writtenOrdersReadBackIdentically() throws IOException {
+        Sampler sampler = Sampler.random(new Random(3));
+        List<int[]> orders = List.of(sampler.nextEpoch(100), sampler.nextEpoch(100));
+        Path file = tmp.resolve("order.npz");
+        try (NDManager manager = NDManager.newBaseManager()) {
+            OrderFile.write(file, orders, manager);
+            List<int[]> read = OrderFile.read(file, 100, 2, manager);
+            assertEquals(2, read.size());
+            assertArrayEquals(orders.get(0), read.get(0));
+            assertArrayEquals(orders.get(1), read.get(1));
+        }
+    }
+
+    @Test
+    void tooFewEpochsAreRejected() throws IOException {
+        Path file = tmp.resolve("order.npz");
+        try (NDManager manager = NDManager.newBaseManager()) {
+            OrderFile.write(file, List.of(Sampler.sequential().nextEpoch(10)), manager);
+            InvalidDataException e =
+                    assertThrows(InvalidDataException.class, () -> OrderFile.read(file, 10, 2, manager));
+            assertTrue(e.getMessage().contains("has no array epoch2"), e.getMessage());
+        }
+    }
+
+    @Test
+    void anOrderThatIsNotAPermutationIsRejected() throws IOException {
+        Path file = tmp.resolve("order.npz");
+        try (NDManager manager = NDManager.newBaseManager()) {
+            OrderFile.write(file, List.of(new int[] {0, 1, 1, 3}), manager);
+            InvalidDataException e =
+                    assertThrows(InvalidDataException.class, () -> OrderFile.read(file, 4, 1, manager));
+            assertTrue(e.getMessage().contains("not a permutation: index 1 at position 2"), e.getMessage());
+        }
+    }
+
+    @Test
+    void anOrderForAnotherDatasetSizeIsRejected() throws IOException {
+        Path file = tmp.resolve("order.npz");
+        try (NDManager manager = NDManager.newBaseManager()) {
+            OrderFile.write(file, List.of(Sampler.sequential().nextEpoch(10)), manager);
+            InvalidDataException e =
+                    assertThrows(InvalidDataException.class, () -> OrderFile.read(file, 12, 1, manager));
+            assertTrue(e.getMessage().contains("epoch1 has 10 indices, the training set 12"), e.getMessage());
+        }
+    }
+
+    @Test
+    void fixedSamplerReplaysTheOrdersThenRefuses() {
+        Sampler fixed = Sampler.fixed(List.of(new int[] {2, 0, 1}));
+        assertArrayEquals(new int[] {2, 0, 1}, fixed.nextEpoch(3));
+        assertThrows(IllegalStateException.class, () -> fixed.nextEpoch(3));
+    }
+}

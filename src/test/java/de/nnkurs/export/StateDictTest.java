@@ -1,0 +1,152 @@
+package de.nnkurs.export;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import de.nnkurs.data.InvalidDataException;
+import de.nnkurs.model.Models;
+import de.nnkurs.model.Variant;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Weights under the slides' {@code state_dict} names, to and from npz and safetensors. */
+class StateDictTest {
+
+    @TempDir Path tmp;
+    private NDManager manager;
+
+    @BeforeEach
+    void setUp() {
+        manager = NDManager.newBaseManager();
+    }
+
+    @AfterEach
+    void tearDown() {
+        manager.close();
+    }
+
+    private Block model(long seed) {
+        Block block = Models.sequential(Variant.SLIDES);
+        Models.initialize(block, manager, seed);
+        return block;
+    }
+
+    @Test
+    void namesFollowTheSequentialStateDict() {
+        assertEquals(
+                List.of("0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias",
+                        "6.weight", "6.bias"),
+                List.copyOf(StateDict.parameters(model(1)).keySet()));
+    }
+
+    @Test
+    void npzRoundTripIsBitExact() throws IOException {
+        assertRoundTripIsBitExact(tmp.resolve("w.npz"));
+    }
+
+    @Test
+    void safetensorsRoundTripIsBitExact() throws IOException {
+        assertRoundTripIsBitExact(tmp.resolve("w.safetensors"));
+    }
+
+    private void assertRoundTripIsBitExact(Path file) throws IOException {
+        Block source = model(1);
+        Block target = model(2);
+        StateDict.save(source, file);
+        StateDict.load(target, file);
+        Map<String, Parameter> a = StateDict.parameters(source);
+        Map<String, Parameter> b = StateDict.parameters(target);
+        for (String name : a.keySet()) {
+            float[] expected = a.get(name).getArray().toFloatArray();
+            float[] actual = b.get(name).getArray().toFloatArray();
+            assertEquals(expected.length, actual.length);
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(actual[i]));
+            }
+        }
+    }
+
+    @Test
+    void loadingAMissingFileNamesIt() {
+        Path missing = tmp.resolve("none.npz");
+        InvalidDataException e =
+                assertThrows(InvalidDataException.class, () -> StateDict.load(model(1), missing));
+        assertTrue(e.getMessage().contains("none.npz: no such file"), e.getMessage());
+    }
+
+    @Test
+    void weightsOfTheWrongShapeAreRejectedNamingTheWeight() throws IOException {
+        Path file = tmp.resolve("wrong.npz");
+        NDList list = new NDList();
+        StateDict.parameters(model(1)).forEach((name, p) -> {
+            Shape shape = name.equals("2.weight") ? new Shape(32, 64) : p.getArray().getShape();
+            NDArray a = manager.zeros(shape);
+            a.setName(name);
+            list.add(a);
+        });
+        try (OutputStream out = Files.newOutputStream(file)) {
+            list.encode(out, NDList.Encoding.NPZ);
+        }
+        InvalidDataException e =
+                assertThrows(InvalidDataException.class, () -> StateDict.load(model(1), file));
+        assertTrue(e.getMessage().contains("2.weight is float32 (32, 64), the model needs"),
+                e.getMessage());
+    }
+
+    @Test
+    void missingAndUnexpectedNamesAreListed() throws IOException {
+        Path file = tmp.resolve("renamed.npz");
+        NDList list = new NDList();
+        StateDict.parameters(model(1)).forEach((name, p) -> {
+            NDArray a = p.getArray().duplicate();
+            a.setName(name.equals("6.bias") ? "fc4.bias" : name);
+            list.add(a);
+        });
+        try (OutputStream out = Files.newOutputStream(file)) {
+            list.encode(out, NDList.Encoding.NPZ);
+        }
+        InvalidDataException e =
+                assertThrows(InvalidDataException.class, () -> StateDict.load(model(1), file));
+        assertTrue(e.getMessage().contains("missing [6.bias], unexpected [fc4.bias]"), e.getMessage());
+    }
+
+    @Test
+    void aFileThatIsNotWeightsIsRejected() throws IOException {
+        Path file = Files.writeString(tmp.resolve("notes.npz"), "these are not weights at all");
+        InvalidDataException e =
+                assertThrows(InvalidDataException.class, () -> StateDict.load(model(1), file));
+        assertTrue(e.getMessage().contains("notes.npz"), e.getMessage());
+    }
+
+    @Test
+    void failedLoadLeavesTheModelUntouched() throws IOException {
+        Block block = model(1);
+        float[] before = StateDict.parameters(block).get("0.weight").getArray().toFloatArray();
+        Path file = tmp.resolve("half.npz");
+        NDList list = new NDList();
+        NDArray only = manager.zeros(new Shape(64, 784));
+        only.setName("0.weight");
+        list.add(only);
+        try (OutputStream out = Files.newOutputStream(file)) {
+            list.encode(out, NDList.Encoding.NPZ);
+        }
+        assertThrows(InvalidDataException.class, () -> StateDict.load(block, file));
+        assertArrayEquals(before, StateDict.parameters(block).get("0.weight").getArray().toFloatArray());
+    }
+}
