@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = Versions.class,
         description = "The MNIST lesson of the neural-network course, in Java on DJL's PyTorch engine.",
-        subcommands = {TrainCommand.class, FetchDataCommand.class})
+        subcommands = {TrainCommand.class, FetchDataCommand.class, CompareReportCommand.class})
 public final class Main implements Callable<Integer> {
 
     /** Exit code for wrong arguments (picocli's usage error code). */

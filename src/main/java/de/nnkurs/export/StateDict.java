@@ -3,6 +3,7 @@ package de.nnkurs.export;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
@@ -24,6 +25,8 @@ import java.util.TreeSet;
  * {@code .npz} or {@code .safetensors}, so that Python loads them with {@code load_state_dict}.
  */
 public final class StateDict {
+
+    private static final NDIndex ALL = new NDIndex("...");
 
     private StateDict() {}
 
@@ -126,7 +129,9 @@ public final class StateDict {
                 }
             }
             for (Map.Entry<String, Parameter> e : params.entrySet()) {
-                byName.get(e.getKey()).copyTo(e.getValue().getArray());
+                // An indexed put copies in place without the deprecated-API warning that
+                // NDArray.copyTo (a raw buffer set) makes libtorch print.
+                e.getValue().getArray().set(ALL, byName.get(e.getKey()));
             }
         }
     }
