@@ -1,0 +1,117 @@
+package de.nnkurs.export;
+
+import ai.djl.MalformedModelException;
+import ai.djl.modality.Classifications;
+import ai.djl.modality.cv.Image;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import de.nnkurs.data.InvalidDataException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * Loads an exported folder (or its zip) the way DJL Serving does: {@code serving.properties} keys
+ * become {@link Criteria} arguments, {@code option.*} keys its options.
+ */
+public final class ServedModel {
+
+    private ServedModel() {}
+
+    /**
+     * Reads {@code serving.properties} from a folder or from the top-level folder of a zip.
+     *
+     * @param model the exported folder or zip
+     * @return the properties
+     * @throws InvalidDataException naming the file if there is none or it cannot be read
+     * @throws IOException if reading fails
+     */
+    public static Properties properties(Path model) throws IOException {
+        Properties properties = new Properties();
+        if (Files.isDirectory(model)) {
+            Path file = model.resolve(ServingExport.PROPERTIES);
+            if (!Files.isRegularFile(file)) {
+                throw new InvalidDataException(
+                        model, "no serving.properties: not an exported model (run nnkurs export)");
+            }
+            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                properties.load(r);
+            }
+            return properties;
+        }
+        if (!Files.isRegularFile(model)) {
+            throw new InvalidDataException(model, "no such folder or zip");
+        }
+        try (ZipFile zip = new ZipFile(model.toFile())) {
+            ZipEntry entry =
+                    zip.stream()
+                            .filter(e -> e.getName().endsWith("/" + ServingExport.PROPERTIES)
+                                    || e.getName().equals(ServingExport.PROPERTIES))
+                            .findFirst()
+                            .orElseThrow(
+                                    () -> new InvalidDataException(model, "zip holds no serving.properties"));
+            try (InputStream in = zip.getInputStream(entry)) {
+                properties.load(new StringReader(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+            }
+            return properties;
+        } catch (java.util.zip.ZipException e) {
+            throw new InvalidDataException(model, "not a zip file (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * Returns the criteria DJL Serving would build for the model.
+     *
+     * @param model the exported folder or zip
+     * @param input the input class, e.g. {@link Image} or DJL Serving's {@code Input}
+     * @param output the output class, e.g. {@link Classifications} or {@code Output}
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return the criteria
+     * @throws IOException if {@code serving.properties} is missing or unreadable
+     */
+    public static <I, O> Criteria<I, O> criteria(Path model, Class<I> input, Class<O> output)
+            throws IOException {
+        Map<String, Object> arguments = new HashMap<>();
+        Map<String, String> options = new HashMap<>();
+        properties(model).forEach((k, v) -> {
+            String key = k.toString();
+            if (key.startsWith("option.")) {
+                options.put(key.substring("option.".length()), v.toString());
+            } else {
+                arguments.put(key, v.toString());
+            }
+        });
+        return Criteria.builder()
+                .setTypes(input, output)
+                .optModelPath(model.toAbsolutePath())
+                .optArguments(arguments)
+                .optOptions(options)
+                .build();
+    }
+
+    /**
+     * Loads the model for digit images, with exactly the served preprocessing.
+     *
+     * @param model the exported folder or zip
+     * @return the model; the caller closes it
+     * @throws IOException if the folder is not an exported model or cannot be loaded
+     */
+    public static ZooModel<Image, Classifications> load(Path model) throws IOException {
+        try {
+            return criteria(model, Image.class, Classifications.class).loadModel();
+        } catch (ModelNotFoundException | MalformedModelException | RuntimeException e) {
+            throw new InvalidDataException(model, "cannot load the exported model (" + e.getMessage() + ")");
+        }
+    }
+}

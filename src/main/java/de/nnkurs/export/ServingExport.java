@@ -1,0 +1,178 @@
+package de.nnkurs.export;
+
+import ai.djl.Model;
+import ai.djl.basicmodelzoo.basic.Mlp;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import de.nnkurs.Lesson;
+import de.nnkurs.io.AtomicDirectory;
+import de.nnkurs.io.AtomicFile;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Exports a trained model as a folder (and {@code .zip}) that DJL Serving serves as it is.
+ *
+ * <p>The served block is DJL's own {@code MlpBlockFactory} MLP (flatten, Linear/ReLU…, Linear:
+ * logits), which DJL Serving ships; the translator is DJL's {@code
+ * ImageClassificationTranslatorFactory} (grayscale, resize to 28×28, {@code ToTensor}, softmax,
+ * top 3). That translator cannot express the course's {@code Normalize((0.5,), (0.5,))} for one
+ * channel, so the normalisation is folded into the first layer: with x' = (x − μ)/σ, {@code W·x' +
+ * b = (W/σ)·x + (b − (μ/σ)·W·1)}. The served model therefore takes {@code ToTensor}'s [0, 1] input
+ * and gives exactly the trained model's probabilities.
+ */
+public final class ServingExport {
+
+    /** The serving folder's settings file, read by DJL Serving. */
+    public static final String PROPERTIES = "serving.properties";
+
+    /** The class names, one per line, for the translator. */
+    public static final String SYNSET = "synset.txt";
+
+    private ServingExport() {}
+
+    /**
+     * Writes {@code <root>/<name>/} and {@code <root>/<name>.zip} for the model trained in {@code
+     * trainedDir}; both are written under temporary names and renamed when complete.
+     *
+     * @param trainedDir a folder written by {@code train}
+     * @param root the folder that receives the export, e.g. {@code models/serving}
+     * @return the exported folder
+     * @throws IOException if the trained model cannot be read or the export cannot be written; an
+     *     earlier export is then left as it was
+     */
+    public static Path export(Path trainedDir, Path root) throws IOException {
+        ModelMetadata meta = SavedModel.readMetadata(trainedDir);
+        String name = meta.name();
+        Path folder = root.resolve(name);
+        Path zip = root.resolve(name + ".zip");
+        try (Model trained = SavedModel.load(trainedDir);
+                Model served = Model.newInstance(name, "PyTorch")) {
+            Block mlp = new Mlp(Lesson.INPUT, Lesson.OUTPUT, hidden());
+            served.setBlock(mlp);
+            mlp.initialize(
+                    served.getNDManager(),
+                    DataType.FLOAT32,
+                    new Shape(1, 1, Lesson.IMAGE_SIDE, Lesson.IMAGE_SIDE));
+            foldInto(StateDict.parameters(trained.getBlock()).values(), mlp);
+            served.setProperty("Epoch", Integer.toString(meta.epochs()));
+            // A temporary zip first: a failure below leaves both the old folder and old zip.
+            Files.createDirectories(root);
+            Path partialZip = Files.createTempFile(root.toAbsolutePath(), "." + name, ".zip.partial");
+            try {
+                AtomicDirectory.write(
+                        folder,
+                        dir -> {
+                            served.save(dir, name);
+                            Files.writeString(dir.resolve(PROPERTIES), properties(name, meta));
+                            Files.writeString(dir.resolve(SYNSET), synset());
+                            try (Writer w =
+                                    Files.newBufferedWriter(
+                                            dir.resolve(ModelMetadata.FILE_NAME),
+                                            StandardCharsets.UTF_8)) {
+                                w.write(Files.readString(trainedDir.resolve(ModelMetadata.FILE_NAME)));
+                            }
+                            zip(dir, name, partialZip);
+                        });
+                Files.move(
+                        partialZip,
+                        zip,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(partialZip);
+            }
+        }
+        return folder;
+    }
+
+    /** Returns the text of {@code serving.properties} for a model. */
+    static String properties(String name, ModelMetadata meta) {
+        String hidden =
+                Lesson.HIDDEN.stream().map(String::valueOf).collect(Collectors.joining(","));
+        return String.join(
+                "\n",
+                "# The slides' MNIST classifier (" + meta.architecture() + ", " + meta.variant()
+                        + " variant, test accuracy " + String.format(Locale.ROOT, "%.4f", meta.testAccuracy())
+                        + "), exported by nnkurs for DJL Serving.",
+                "engine=PyTorch",
+                "option.modelName=" + name,
+                "# DJL's MLP: flatten, then Linear/ReLU for each hidden width, then Linear (logits).",
+                "blockFactory=ai.djl.basicmodelzoo.basic.MlpBlockFactory",
+                "width=" + Lesson.IMAGE_SIDE,
+                "height=" + Lesson.IMAGE_SIDE,
+                "output=" + Lesson.OUTPUT,
+                "hidden=" + hidden,
+                "# Grayscale, resized to 28x28, ToTensor to [0, 1]; Normalize((0.5,), (0.5,)) is folded",
+                "# into the first layer's weights. Softmax over the logits gives the probabilities.",
+                "translatorFactory=ai.djl.modality.cv.translator.ImageClassificationTranslatorFactory",
+                "flag=GRAYSCALE",
+                "resize=true",
+                "applySoftmax=true",
+                "topK=3",
+                "synsetFileName=" + SYNSET,
+                "");
+    }
+
+    private static int[] hidden() {
+        return Lesson.HIDDEN.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static String synset() {
+        return IntStream.range(0, Lesson.OUTPUT)
+                .mapToObj(Integer::toString)
+                .collect(Collectors.joining("\n", "", "\n"));
+    }
+
+    /** Copies trained weights into the MLP, folding the normalisation into its first layer. */
+    private static void foldInto(java.util.Collection<Parameter> trained, Block mlp) {
+        List<Parameter> source = new ArrayList<>(trained);
+        List<Parameter> target = mlp.getParameters().values();
+        if (source.size() != target.size()) {
+            throw new IllegalStateException(
+                    "trained model has " + source.size() + " weights, the MLP " + target.size());
+        }
+        NDIndex all = new NDIndex("...");
+        float scale = 1 / Lesson.NORMALIZE_STD;
+        float shift = Lesson.NORMALIZE_MEAN / Lesson.NORMALIZE_STD;
+        NDArray w1 = source.get(0).getArray();
+        NDArray b1 = source.get(1).getArray();
+        target.get(0).getArray().set(all, w1.mul(scale));
+        target.get(1).getArray().set(all, b1.sub(w1.sum(new int[] {1}).mul(shift)));
+        for (int i = 2; i < source.size(); i++) {
+            target.get(i).getArray().set(all, source.get(i).getArray());
+        }
+    }
+
+    /** Zips the folder's files under a top-level {@code <name>/}, as DJL's model archives do. */
+    private static void zip(Path dir, String name, Path zipFile) throws IOException {
+        AtomicFile.write(
+                zipFile,
+                out -> {
+                    try (ZipOutputStream zos = new ZipOutputStream(out);
+                            Stream<Path> files = Files.list(dir)) {
+                        for (Path f : files.sorted().toList()) {
+                            zos.putNextEntry(new ZipEntry(name + "/" + f.getFileName()));
+                            Files.copy(f, zos);
+                            zos.closeEntry();
+                        }
+                        zos.finish();
+                    }
+                });
+    }
+}

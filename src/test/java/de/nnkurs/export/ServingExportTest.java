@@ -1,0 +1,202 @@
+package de.nnkurs.export;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.dataset.Batch;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import de.nnkurs.ExportedMnist;
+import de.nnkurs.Lesson;
+import de.nnkurs.RealMnist;
+import de.nnkurs.data.DataLoader;
+import de.nnkurs.data.DigitImages;
+import de.nnkurs.data.Mnist;
+import de.nnkurs.data.Sampler;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipFile;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The exported folder and zip, loaded the way DJL Serving loads them. */
+class ServingExportTest {
+
+    @TempDir Path tmp;
+
+    private static Mnist mnist;
+    private static float[][] inProcess;
+
+    @BeforeAll
+    static void trainExportAndPredictInProcess() throws IOException {
+        mnist = RealMnist.load();
+        ExportedMnist.folder();
+        try (Model model = SavedModel.load(ExportedMnist.TRAINED);
+                NDManager manager = NDManager.newBaseManager()) {
+            ParameterStore ps = new ParameterStore(manager, false);
+            inProcess = new float[mnist.test().count()][];
+            int next = 0;
+            for (Batch batch : new DataLoader(manager, mnist.test(), 1000, Sampler.sequential())) {
+                try (batch) {
+                    NDArray x = batch.getData().head().reshape(-1, Lesson.INPUT);
+                    NDArray p = model.getBlock().forward(ps, new NDList(x), false).head();
+                    for (int i = 0; i < p.getShape().get(0); i++) {
+                        inProcess[next++] = p.get(i).toFloatArray();
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void folderHoldsParametersPropertiesSynsetAndMetadata() throws IOException {
+        assertEquals(
+                List.of("metadata.json", "mnist-0001.params", "serving.properties", "synset.txt"),
+                ExportedMnist.files(ExportedMnist.folder()));
+        String props = Files.readString(ExportedMnist.folder().resolve("serving.properties"));
+        assertTrue(props.contains("blockFactory=ai.djl.basicmodelzoo.basic.MlpBlockFactory"));
+        assertTrue(props.contains("hidden=64,64,64"));
+    }
+
+    @Test
+    void zipHoldsTheFolderUnderTheModelName() throws IOException {
+        try (ZipFile zip = new ZipFile(ExportedMnist.zip().toFile())) {
+            List<String> names = zip.stream().map(e -> e.getName()).sorted().toList();
+            assertEquals(
+                    List.of("mnist/metadata.json", "mnist/mnist-0001.params",
+                            "mnist/serving.properties", "mnist/synset.txt"),
+                    names);
+        }
+    }
+
+    @Test
+    void servingFolderAnswersLikeTheTrainedModelFromAnIsolatedClassLoader() throws Exception {
+        assertServedLikeInProcess(ExportedMnist.folder());
+    }
+
+    @Test
+    void servingZipAnswersLikeTheTrainedModelFromAnIsolatedClassLoader() throws Exception {
+        assertServedLikeInProcess(ExportedMnist.zip());
+    }
+
+    @Test
+    void failedExportLeavesThePreviousExportUntouched() throws IOException {
+        Path root = tmp.resolve("serving");
+        Path trained = tmp.resolve("mnist");
+        copyTree(ExportedMnist.TRAINED, trained);
+        ServingExport.export(trained, root);
+        byte[] params = Files.readAllBytes(root.resolve("mnist").resolve("mnist-0001.params"));
+        byte[] zip = Files.readAllBytes(root.resolve("mnist.zip"));
+
+        Path paramFile = trained.resolve("mnist-0001.params");
+        Files.write(paramFile, new byte[] {1, 2, 3});
+        assertThrows(IOException.class, () -> ServingExport.export(trained, root));
+
+        assertArrayEquals(params, Files.readAllBytes(root.resolve("mnist").resolve("mnist-0001.params")));
+        assertArrayEquals(zip, Files.readAllBytes(root.resolve("mnist.zip")));
+        assertEquals(List.of("mnist", "mnist.zip"), ExportedMnist.files(root));
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        for (String name : ExportedMnist.files(from)) {
+            Files.copy(from.resolve(name), to.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Sends all test images as PNG to a separate JVM that loads the model as DJL Serving does. */
+    private void assertServedLikeInProcess(Path model) throws Exception {
+        Path images = tmp.resolve("images.bin");
+        writePngs(images);
+        Path answers = tmp.resolve("answers.txt");
+        runIsolated(model, images, answers);
+        List<String> lines = Files.readAllLines(answers, StandardCharsets.UTF_8);
+        assertEquals(mnist.test().count(), lines.size());
+        double worst = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            JsonArray top = JsonParser.parseString(lines.get(i)).getAsJsonArray();
+            assertEquals(3, top.size());
+            float[] expected = inProcess[i];
+            int argmax = 0;
+            for (int k = 1; k < expected.length; k++) {
+                if (expected[k] > expected[argmax]) {
+                    argmax = k;
+                }
+            }
+            JsonObject first = top.get(0).getAsJsonObject();
+            assertEquals(Integer.toString(argmax), first.get("className").getAsString(), "image " + i);
+            for (JsonElement e : top) {
+                JsonObject c = e.getAsJsonObject();
+                int digit = Integer.parseInt(c.get("className").getAsString());
+                worst = Math.max(worst, Math.abs(c.get("probability").getAsDouble() - expected[digit]));
+            }
+        }
+        assertTrue(worst <= 1e-5, "largest probability difference " + worst);
+    }
+
+    private static void writePngs(Path file) throws IOException {
+        try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(file))) {
+            out.writeInt(mnist.test().count());
+            for (int i = 0; i < mnist.test().count(); i++) {
+                ByteArrayOutputStream png = new ByteArrayOutputStream();
+                ImageIO.write(DigitImages.of(mnist.test(), i), "png", png);
+                out.writeInt(png.size());
+                png.writeTo(out);
+            }
+        }
+    }
+
+    private void runIsolated(Path model, Path images, Path answers) throws Exception {
+        // The check class alone, in a folder of its own: no other class of this project.
+        Path classes = tmp.resolve("check-classes");
+        Path target = classes.resolve("de/nnkurs/export/ServingCheck.class");
+        Files.createDirectories(target.getParent());
+        try (var in = ServingCheck.class.getResourceAsStream("ServingCheck.class")) {
+            Files.copy(in, target);
+        }
+        List<String> classPath = new ArrayList<>();
+        classPath.add(classes.toString());
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (entry.endsWith(".jar") && !entry.contains("junit") && !entry.contains("surefire")) {
+                classPath.add(entry);
+            }
+        }
+        Path log = tmp.resolve("serving-check.log");
+        Process p =
+                new ProcessBuilder(
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                "-Dai.djl.offline=true",
+                                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                                "-cp",
+                                String.join(File.pathSeparator, classPath),
+                                ServingCheck.class.getName(),
+                                model.toAbsolutePath().toString(),
+                                images.toString(),
+                                answers.toString())
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile())
+                        .start();
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "serving check did not finish");
+        assertEquals(0, p.exitValue(), Files.readString(log));
+    }
+}
