@@ -17,7 +17,14 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = Versions.class,
         description = "The MNIST lesson of the neural-network course, in Java on DJL's PyTorch engine.",
-        subcommands = {TrainCommand.class, FetchDataCommand.class, CompareReportCommand.class})
+        subcommands = {
+            TrainCommand.class,
+            ExportCommand.class,
+            PredictCommand.class,
+            WeightsCommand.class,
+            FetchDataCommand.class,
+            CompareReportCommand.class
+        })
 public final class Main implements Callable<Integer> {
 
     /** Exit code for wrong arguments (picocli's usage error code). */
@@ -60,7 +67,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command: train or fetch-data");
+        throw new ParameterException(spec.commandLine(), "missing command: train, export, predict, weights, fetch-data or compare-report");
     }
 
     /**

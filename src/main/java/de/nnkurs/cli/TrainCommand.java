@@ -14,6 +14,7 @@ import de.nnkurs.data.Mnist;
 import de.nnkurs.data.MnistFetcher;
 import de.nnkurs.export.ModelMetadata;
 import de.nnkurs.export.SavedModel;
+import de.nnkurs.export.ServingExport;
 import de.nnkurs.model.Models;
 import de.nnkurs.model.Variant;
 import de.nnkurs.training.TrainingLoop;
@@ -163,6 +164,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "write every step's loss and the test predictions as JSON")
     private Path record;
 
+    @Option(
+            names = "--export",
+            description = "also export the model for DJL Serving into " + ExportCommand.DEFAULT_ROOT)
+    private boolean export;
+
     @Override
     public Integer call() throws Exception {
         validate();
@@ -220,6 +226,10 @@ final class TrainCommand implements Callable<Integer> {
             }
             SavedModel.save(model, target, metadata(name, variant, settings, result, mnist));
             out.printf("Saved %s%n", target);
+            if (export) {
+                Path folder = ServingExport.export(target, Path.of(ExportCommand.DEFAULT_ROOT));
+                out.printf("Exported %s and %s.zip%n", folder, folder);
+            }
         }
         return 0;
     }

@@ -4,11 +4,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import de.nnkurs.data.DataLoader;
 import de.nnkurs.data.MnistSplit;
 import de.nnkurs.data.Sampler;
+import java.util.function.Function;
 
 /** Test accuracy: the share of images whose most probable class is the label. */
 public final class Accuracy {
@@ -26,6 +29,24 @@ public final class Accuracy {
      * @return the most probable class of each example
      */
     public static int[] predict(Trainer trainer, NDManager manager, MnistSplit split) {
+        return predict(x -> trainer.evaluate(new NDList(x)).head(), manager, split);
+    }
+
+    /**
+     * Predicts the class of every example of a split with a block's current weights.
+     *
+     * @param block an initialised block
+     * @param manager the caller's manager; each batch lives and dies in a sub-manager of it
+     * @param split the examples, in file order
+     * @return the most probable class of each example
+     */
+    public static int[] predict(Block block, NDManager manager, MnistSplit split) {
+        ParameterStore ps = new ParameterStore(manager, false);
+        return predict(x -> block.forward(ps, new NDList(x), false).head(), manager, split);
+    }
+
+    private static int[] predict(
+            Function<NDArray, NDArray> model, NDManager manager, MnistSplit split) {
         DataLoader testloader = new DataLoader(manager, split, EVAL_BATCH, Sampler.sequential());
         int[] predictions = new int[split.count()];
         int next = 0;
@@ -33,7 +54,7 @@ public final class Accuracy {
             try (batch) {
                 NDArray images = batch.getData().head();
                 NDArray x = images.reshape(images.getShape().get(0), -1);
-                NDArray prediction = trainer.evaluate(new NDList(x)).head();
+                NDArray prediction = model.apply(x);
                 int[] classes = prediction.argMax(1).toType(DataType.INT32, false).toIntArray();
                 System.arraycopy(classes, 0, predictions, next, classes.length);
                 next += classes.length;

@@ -1,0 +1,51 @@
+package de.nnkurs.cli;
+
+import de.nnkurs.export.ServingExport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code nnkurs export}: a trained model as a folder and zip that DJL Serving serves as is. */
+@Command(
+        name = "export",
+        mixinStandardHelpOptions = true,
+        description =
+                "Export a trained model for DJL Serving: DIR/<name>/ (parameters,"
+                        + " serving.properties, synset.txt, metadata.json) and DIR/<name>.zip.")
+final class ExportCommand implements Callable<Integer> {
+
+    /** Where exports go unless {@code --to} says otherwise. */
+    static final String DEFAULT_ROOT = "models/serving";
+
+    @Spec private CommandSpec spec;
+
+    @Parameters(
+            paramLabel = "MODEL",
+            defaultValue = "models/mnist",
+            description = "trained model folder (default: ${DEFAULT-VALUE})")
+    private Path model;
+
+    @Option(
+            names = "--to",
+            paramLabel = "DIR",
+            defaultValue = DEFAULT_ROOT,
+            description = "folder that receives the export (default: ${DEFAULT-VALUE})")
+    private Path root;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isDirectory(model)) {
+            throw new ParameterException(
+                    spec.commandLine(), model + ": no such folder (train a model first: nnkurs train)");
+        }
+        Path folder = ServingExport.export(model, root);
+        spec.commandLine().getOut().printf("Exported %s and %s.zip%n", folder, folder);
+        return 0;
+    }
+}

@@ -1,0 +1,107 @@
+package de.nnkurs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import de.nnkurs.ExportedMnist;
+import de.nnkurs.RealMnist;
+import de.nnkurs.data.DigitImages;
+import de.nnkurs.data.MnistSplit;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code predict}: pictures of any size, scans, and bad files. */
+class PredictCommandTest {
+
+    @TempDir Path tmp;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        return Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    }
+
+    /** Test image {@code index} scaled to 100×100, optionally inverted, as PNG or JPEG. */
+    private Path picture(int index, boolean inverted, String format) throws IOException {
+        MnistSplit test = RealMnist.load().test();
+        BufferedImage big = new BufferedImage(100, 100, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = big.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.drawImage(DigitImages.of(test, index), 0, 0, 100, 100, null);
+        g.dispose();
+        if (inverted) {
+            for (int y = 0; y < 100; y++) {
+                for (int x = 0; x < 100; x++) {
+                    big.setRGB(x, y, ~big.getRGB(x, y) & 0xffffff);
+                }
+            }
+        }
+        Path file = tmp.resolve("digit" + index + (inverted ? "-scan." : ".") + format);
+        ImageIO.write(big, format, file.toFile());
+        return file;
+    }
+
+    private static int label(int index) throws IOException {
+        return RealMnist.load().test().labels()[index];
+    }
+
+    @Test
+    void a100By100PngOfADigitIsPredictedAsThatDigit() throws IOException {
+        Path model = ExportedMnist.folder();
+        Path png = picture(0, false, "png");
+        assertEquals(0, run("predict", "--model", model.toString(), png.toString()), err.toString());
+        assertTrue(out.toString().startsWith(png + ":  " + label(0) + " ("), out.toString());
+        assertEquals(3, out.toString().split("%").length - 1, "top 3: " + out);
+    }
+
+    @Test
+    void aBlackOnWhiteJpegIsInvertedAndSaidSo() throws IOException {
+        Path jpeg = picture(1, true, "jpg");
+        assertEquals(0, run("predict", "--model", ExportedMnist.folder().toString(), jpeg.toString()));
+        assertTrue(out.toString().startsWith(jpeg + ":  " + label(1) + " ("), out.toString());
+        assertTrue(out.toString().contains("[inverted: dark digit on light background]"));
+    }
+
+    @Test
+    void theZipPredictsLikeTheFolder() throws IOException {
+        Path png = picture(2, false, "png");
+        run("predict", "--model", ExportedMnist.folder().toString(), png.toString());
+        String fromFolder = out.toString();
+        out.getBuffer().setLength(0);
+        run("predict", "--model", ExportedMnist.zip().toString(), png.toString());
+        assertEquals(fromFolder, out.toString());
+    }
+
+    @Test
+    void aFileThatIsNotAnImageFailsWithOneLineNamingIt() throws IOException {
+        Path bad = Files.writeString(tmp.resolve("digit.png"), "hello");
+        assertEquals(1, run("predict", "--model", ExportedMnist.folder().toString(), bad.toString()));
+        assertEquals("nnkurs predict: " + bad + ": not an image (expected PNG or JPEG)",
+                err.toString().strip());
+    }
+
+    @Test
+    void aMissingModelIsAUsageError() throws IOException {
+        Path png = picture(0, false, "png");
+        assertEquals(2, run("predict", "--model", tmp.resolve("none").toString(), png.toString()));
+        assertEquals(1, err.toString().lines().count(), err.toString());
+    }
+
+    @Test
+    void aFolderThatIsNotAnExportIsNamed() throws IOException {
+        Path png = picture(0, false, "png");
+        Path folder = Files.createDirectories(tmp.resolve("plain"));
+        assertEquals(1, run("predict", "--model", folder.toString(), png.toString()));
+        assertTrue(err.toString().contains(folder + ": no serving.properties"), err.toString());
+    }
+}

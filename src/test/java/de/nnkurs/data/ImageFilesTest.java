@@ -1,0 +1,128 @@
+package de.nnkurs.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.CRC32;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Digit pictures: decoded safely, and brought to MNIST's light-on-dark convention. */
+class ImageFilesTest {
+
+    @TempDir Path tmp;
+
+    private static BufferedImage digit(Color background, Color ink, int type) {
+        BufferedImage image = new BufferedImage(40, 40, type);
+        Graphics2D g = image.createGraphics();
+        g.setColor(background);
+        g.fillRect(0, 0, 40, 40);
+        g.setColor(ink);
+        g.fillRect(17, 8, 6, 24);
+        g.dispose();
+        return image;
+    }
+
+    private Path png(String name, BufferedImage image) throws IOException {
+        Path file = tmp.resolve(name);
+        ImageIO.write(image, "png", file.toFile());
+        return file;
+    }
+
+    private static String message(Path file) {
+        return assertThrows(InvalidDataException.class, () -> ImageFiles.read(file)).getMessage();
+    }
+
+    @Test
+    void readsAPng() throws IOException {
+        Path file = png("d.png", digit(Color.BLACK, Color.WHITE, BufferedImage.TYPE_INT_RGB));
+        assertEquals(40, ImageFiles.read(file).getWidth());
+    }
+
+    @Test
+    void rejectsAMissingFile() {
+        Path file = tmp.resolve("none.png");
+        assertTrue(message(file).equals(file + ": no such file"));
+    }
+
+    @Test
+    void rejectsAFileThatIsNotAnImage() throws IOException {
+        Path file = Files.writeString(tmp.resolve("notes.png"), "not a picture");
+        assertEquals(file + ": not an image (expected PNG or JPEG)", message(file));
+    }
+
+    @Test
+    void rejectsAnUndecodableImage() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ImageIO.write(digit(Color.BLACK, Color.WHITE, BufferedImage.TYPE_INT_RGB), "png", bytes);
+        byte[] png = bytes.toByteArray();
+        for (int i = 40; i < png.length - 12; i++) {
+            png[i] = (byte) 0x5a; // scramble the compressed pixel data, keep the header
+        }
+        Path file = Files.write(tmp.resolve("broken.png"), png);
+        assertTrue(message(file).startsWith(file + ": cannot decode the image"), message(file));
+    }
+
+    @Test
+    void rejectsAHeaderClaimingAHundredThousandSquarePixelsBeforeDecoding() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ImageIO.write(digit(Color.BLACK, Color.WHITE, BufferedImage.TYPE_BYTE_GRAY), "png", bytes);
+        byte[] png = bytes.toByteArray();
+        // IHDR data starts at byte 16: width, height; its CRC follows the 13 data bytes.
+        ByteBuffer.wrap(png, 16, 8).putInt(100_000).putInt(100_000);
+        CRC32 crc = new CRC32();
+        crc.update(png, 12, 17);
+        ByteBuffer.wrap(png, 29, 4).putInt((int) crc.getValue());
+        Path file = Files.write(tmp.resolve("huge.png"), png);
+        assertEquals(
+                file + ": image header claims 100000×100000 pixels; at most 40 megapixels are accepted",
+                message(file));
+    }
+
+    @Test
+    void lightDigitOnDarkIsKeptAsIs() throws IOException {
+        Path file = png("mnist-like.png", digit(Color.BLACK, Color.WHITE, BufferedImage.TYPE_BYTE_GRAY));
+        ImageFiles.Digit d = ImageFiles.readDigit(file);
+        assertFalse(d.inverted());
+        assertEquals(0, d.image().getRaster().getSample(0, 0, 0));
+    }
+
+    @Test
+    void darkDigitOnLightIsInverted() throws IOException {
+        Path file = png("scan.png", digit(Color.WHITE, Color.BLACK, BufferedImage.TYPE_BYTE_GRAY));
+        ImageFiles.Digit d = ImageFiles.readDigit(file);
+        assertTrue(d.inverted());
+        assertEquals(0, d.image().getRaster().getSample(0, 0, 0), "background now black");
+        assertEquals(255, d.image().getRaster().getSample(20, 20, 0), "ink now white");
+    }
+
+    @Test
+    void colourScanIsInvertedToo() throws IOException {
+        Path file = png("scan-rgb.png", digit(new Color(240, 236, 228), Color.DARK_GRAY, BufferedImage.TYPE_INT_RGB));
+        assertTrue(ImageFiles.readDigit(file).inverted());
+    }
+
+    @Test
+    void transparentBackgroundCountsAsPaper() throws IOException {
+        BufferedImage drawing = new BufferedImage(40, 40, BufferedImage.TYPE_INT_ARGB);
+        Graphics2D g = drawing.createGraphics();
+        g.setColor(Color.BLACK);
+        g.fillRect(17, 8, 6, 24);
+        g.dispose();
+        ImageFiles.Digit d = ImageFiles.readDigit(png("drawing.png", drawing));
+        assertTrue(d.inverted());
+        assertEquals(0, d.image().getRGB(0, 0) & 0xffffff, "paper becomes black");
+        assertEquals(0xffffff, d.image().getRGB(20, 20) & 0xffffff, "ink becomes white");
+    }
+}
