@@ -53,7 +53,7 @@ public final class LossPlot {
             g.drawString(title, LEFT, 24);
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
             panel(g, TOP, "loss per step", losses, false);
-            panel(g, TOP + PANEL + GAP, "|Δloss| per step vs Python (log scale)", differences, true);
+            panel(g, TOP + PANEL + GAP, "|Δloss| per step vs Python (log scale; 0 is drawn at 1e-9)", differences, true);
         } finally {
             g.dispose();
         }

@@ -1,6 +1,7 @@
 package de.nnkurs.compare;
 
 import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
@@ -64,6 +65,7 @@ public record RunRecord(
         versions.put("djl", Engine.getDjlVersion());
         versions.put("libtorch", Engine.getInstance().getVersion());
         versions.put("java", System.getProperty("java.version"));
+        versions.put("threads", Integer.toString(JniUtils.getNumThreads()));
         return new RunRecord(
                 "java",
                 settings.optimizer().label(),
