@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
             TrainCommand.class,
             ExportCommand.class,
             PredictCommand.class,
+            EvaluateCommand.class,
             WeightsCommand.class,
             FetchDataCommand.class,
             CompareReportCommand.class
@@ -67,7 +68,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command: train, export, predict, weights, fetch-data or compare-report");
+        throw new ParameterException(spec.commandLine(), "missing command: train, export, predict, evaluate, weights, fetch-data or compare-report");
     }
 
     /**

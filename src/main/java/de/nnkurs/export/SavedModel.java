@@ -7,6 +7,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import de.nnkurs.data.InvalidDataException;
 import de.nnkurs.io.AtomicDirectory;
+import de.nnkurs.Lesson;
 import de.nnkurs.model.Models;
 import de.nnkurs.model.Variant;
 import java.io.IOException;
@@ -97,6 +98,9 @@ public final class SavedModel {
         Model model = Model.newInstance(meta.name());
         try {
             model.setBlock(Models.sequential(variant));
+            // Initialise first: a block that only loaded its parameters lacks its input names,
+            // and DJL then refuses to save it again.
+            Models.initialize(model.getBlock(), model.getNDManager(), Lesson.SEED);
             model.load(dir, meta.name());
             return model;
         } catch (MalformedModelException | IOException | RuntimeException e) {

@@ -7,6 +7,8 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import de.nnkurs.data.InvalidDataException;
+import de.nnkurs.data.Sha256;
+import de.nnkurs.io.AtomicDirectory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -103,15 +105,65 @@ public final class ServedModel {
     /**
      * Loads the model for digit images, with exactly the served preprocessing.
      *
+     * <p>A zip is unpacked into a folder named after the sha256 of its content, under the system's
+     * temporary folder, and loaded from there. DJL's own zip handling caches the unpacked files by
+     * the zip's path, so a model re-exported under the same path would be served from the stale
+     * copy; keyed by content, a new export always gets a new folder.
+     *
      * @param model the exported folder or zip
      * @return the model; the caller closes it
      * @throws IOException if the folder is not an exported model or cannot be loaded
      */
     public static ZooModel<Image, Classifications> load(Path model) throws IOException {
+        if (Files.isDirectory(model)) {
+            return loadFolder(model);
+        }
+        properties(model); // a clear error for a missing file or a zip without serving.properties
+        Path unpacked =
+                Path.of(System.getProperty("java.io.tmpdir"), "nnkurs-models", Sha256.of(model));
+        if (!Files.isDirectory(unpacked)) {
+            AtomicDirectory.write(unpacked, dir -> unzip(model, dir));
+        }
+        return loadFolder(folderWithProperties(model, unpacked));
+    }
+
+    private static ZooModel<Image, Classifications> loadFolder(Path folder) throws IOException {
         try {
-            return criteria(model, Image.class, Classifications.class).loadModel();
+            return criteria(folder, Image.class, Classifications.class).loadModel();
         } catch (ModelNotFoundException | MalformedModelException | RuntimeException e) {
-            throw new InvalidDataException(model, "cannot load the exported model (" + e.getMessage() + ")");
+            throw new InvalidDataException(folder, "cannot load the exported model (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Unpacks a zip into {@code target}, refusing entries that would land outside it. */
+    private static void unzip(Path zipFile, Path target) throws IOException {
+        Path root = target.toAbsolutePath().normalize();
+        try (ZipFile zip = new ZipFile(zipFile.toFile())) {
+            for (ZipEntry entry : java.util.Collections.list(zip.entries())) {
+                Path out = root.resolve(entry.getName()).normalize();
+                if (!out.startsWith(root)) {
+                    throw new InvalidDataException(zipFile, "entry " + entry.getName() + " leaves the zip's folder");
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(out);
+                    continue;
+                }
+                Files.createDirectories(out.getParent());
+                try (InputStream in = zip.getInputStream(entry)) {
+                    Files.copy(in, out);
+                }
+            }
+        }
+    }
+
+    /** Returns the folder inside the unpacked zip that holds {@code serving.properties}. */
+    private static Path folderWithProperties(Path zipFile, Path unpacked) throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.walk(unpacked, 2)) {
+            return files.filter(p -> p.getFileName().toString().equals(ServingExport.PROPERTIES))
+                    .map(Path::getParent)
+                    .findFirst()
+                    .orElseThrow(
+                            () -> new InvalidDataException(zipFile, "zip holds no serving.properties"));
         }
     }
 }

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -73,7 +74,8 @@ public final class ServingExport {
             served.setProperty("Epoch", Integer.toString(meta.epochs()));
             // A temporary zip first: a failure below leaves both the old folder and old zip.
             Files.createDirectories(root);
-            Path partialZip = Files.createTempFile(root.toAbsolutePath(), "." + name, ".zip.partial");
+            Path partialZip =
+                    Files.createFile(root.resolve("." + name + "." + UUID.randomUUID() + ".zip.partial"));
             try {
                 AtomicDirectory.write(
                         folder,

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.UUID;
 
 /** Writes a file under a temporary name beside it and renames it into place when complete. */
 public final class AtomicFile {
@@ -34,9 +35,11 @@ public final class AtomicFile {
     public static void write(Path target, Contents contents) throws IOException {
         Path absolute = target.toAbsolutePath().normalize();
         Files.createDirectories(absolute.getParent());
+        // Not createTempFile: that makes the file private to its owner, which the result should not be.
         Path partial =
-                Files.createTempFile(
-                        absolute.getParent(), "." + absolute.getFileName() + ".", ".partial");
+                Files.createFile(
+                        absolute.resolveSibling(
+                                "." + absolute.getFileName() + "." + UUID.randomUUID() + ".partial"));
         try {
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(partial))) {
                 contents.writeTo(out);

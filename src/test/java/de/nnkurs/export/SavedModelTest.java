@@ -73,6 +73,23 @@ class SavedModelTest {
     }
 
     @Test
+    void aLoadedModelCanBeSavedAgain() throws IOException {
+        Path dir = tmp.resolve("mnist");
+        try (Model model = newTrainedLookingModel("mnist", Variant.SLIDES)) {
+            SavedModel.save(model, dir, metadata("mnist", Variant.SLIDES));
+        }
+        try (NDManager manager = NDManager.newBaseManager();
+                Model loaded = SavedModel.load(dir)) {
+            NDArray x = manager.randomNormal(new Shape(2, Lesson.INPUT));
+            float[] expected = outputs(loaded, x);
+            SavedModel.save(loaded, dir, metadata("mnist", Variant.SLIDES));
+            try (Model again = SavedModel.load(dir)) {
+                assertArrayEquals(expected, outputs(again, x));
+            }
+        }
+    }
+
+    @Test
     void metadataNameMustMatchTheFolder() {
         try (Model model = newTrainedLookingModel("a", Variant.SLIDES)) {
             assertThrows(

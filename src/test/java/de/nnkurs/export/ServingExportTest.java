@@ -11,6 +11,13 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.Batch;
+import ai.djl.util.Utils;
+import ai.djl.inference.Predictor;
+import ai.djl.modality.Classifications;
+import ai.djl.modality.cv.Image;
+import ai.djl.modality.cv.ImageFactory;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.ndarray.index.NDIndex;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -117,6 +124,38 @@ class ServingExportTest {
         assertEquals(List.of("mnist", "mnist.zip"), ExportedMnist.files(root));
     }
 
+    @Test
+    void aZipReExportedUnderTheSamePathIsLoadedWithItsNewWeights() throws Exception {
+        Path root = tmp.resolve("serving");
+        Path trained = tmp.resolve("mnist");
+        copyTree(ExportedMnist.TRAINED, trained);
+        ServingExport.export(trained, root);
+        double before = probabilityOfThree(root.resolve("mnist.zip"));
+
+        // Same model with a much larger bias for digit 3, saved and exported to the same paths.
+        try (Model model = SavedModel.load(trained)) {
+            NDArray bias = StateDict.parameters(model.getBlock()).get("6.bias").getArray();
+            bias.set(new NDIndex("3"), bias.getFloat(3) + 5f);
+            SavedModel.save(model, trained, SavedModel.readMetadata(trained));
+        }
+        ServingExport.export(trained, root);
+        double after = probabilityOfThree(root.resolve("mnist.zip"));
+        assertTrue(after > before, "P(3) before " + before + ", after " + after);
+    }
+
+    private static double probabilityOfThree(Path zip) throws Exception {
+        try (ZooModel<Image, Classifications> model = ServedModel.load(zip);
+                Predictor<Image, Classifications> predictor = model.newPredictor()) {
+            Image image = ImageFactory.getInstance().fromImage(DigitImages.of(mnist.test(), 0));
+            Classifications c = predictor.predict(image);
+            return c.topK(10).stream()
+                    .filter(x -> x.getClassName().equals("3"))
+                    .findFirst()
+                    .orElseThrow()
+                    .getProbability();
+        }
+    }
+
     private static void copyTree(Path from, Path to) throws IOException {
         Files.createDirectories(to);
         for (String name : ExportedMnist.files(from)) {
@@ -186,6 +225,9 @@ class ServingExportTest {
                 new ProcessBuilder(
                                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                                 "-Dai.djl.offline=true",
+                                // A fresh cache: DJL keys unpacked zips by path, not content.
+                                "-DDJL_CACHE_DIR=" + tmp.resolve("djl-cache"),
+                                "-DENGINE_CACHE_DIR=" + Utils.getEngineCacheDir(),
                                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                                 "-cp",
                                 String.join(File.pathSeparator, classPath),

@@ -1,0 +1,2 @@
+/** Judging a trained classifier on the test split: confusion matrix, table and pictures. */
+package de.nnkurs.evaluation;
