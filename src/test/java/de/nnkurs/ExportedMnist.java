@@ -46,7 +46,7 @@ public final class ExportedMnist {
                         TRAINED,
                         new ModelMetadata(
                                 "mnist", "slides", Lesson.architecture(), "relu", 1, 256, 0.003, 1,
-                                "adam", r.finalAccuracy(), r.epochs(), Map.of(), "0.36.0",
+                                "adam", "cross-entropy", r.finalAccuracy(), r.epochs(), Map.of(), "0.36.0",
                                 "PyTorch 2.7.1", "test"));
             }
             ServingExport.export(TRAINED, SERVING);

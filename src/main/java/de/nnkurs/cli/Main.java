@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
             ExportCommand.class,
             PredictCommand.class,
             EvaluateCommand.class,
+            DyingReluCommand.class,
             WeightsCommand.class,
             FetchDataCommand.class,
             CompareReportCommand.class
@@ -68,7 +69,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command: train, export, predict, evaluate, weights, fetch-data or compare-report");
+        throw new ParameterException(spec.commandLine(), "missing command: train, export, predict, evaluate, dying-relu, weights, fetch-data or compare-report");
     }
 
     /**
@@ -113,7 +114,10 @@ public final class Main implements Callable<Integer> {
                     }
                     return EXIT_FAILURE;
                 });
-        return cli.execute(args);
+        int code = cli.execute(args);
+        out.flush();
+        err.flush();
+        return code;
     }
 
     private static String logLevel(boolean verbose) {

@@ -8,7 +8,12 @@ import de.nnkurs.compare.RunRecord;
 import de.nnkurs.data.OrderFile;
 import de.nnkurs.data.Sampler;
 import de.nnkurs.export.StateDict;
+import de.nnkurs.training.FullBatchTraining;
+import de.nnkurs.training.LossKind;
 import de.nnkurs.training.OptimizerKind;
+import de.nnkurs.training.TrainingListener;
+import de.nnkurs.model.Architecture;
+import de.nnkurs.slides.HiddenActivation;
 import de.nnkurs.Lesson;
 import de.nnkurs.data.Mnist;
 import de.nnkurs.data.MnistFetcher;
@@ -123,9 +128,53 @@ final class TrainCommand implements Callable<Integer> {
             defaultValue = "adam",
             converter = OptimizerConverter.class,
             description =
-                    "adam (PyTorch's update, exactly) or djl-adam (DJL's Adam) (default:"
-                            + " ${DEFAULT-VALUE})")
+                    "adam (PyTorch's update, exactly), djl-adam (DJL's Adam), sgd, momentum"
+                            + " (v = β·v + α·g; θ = θ − v) or gd (full batch: one step per epoch)"
+                            + " (default: ${DEFAULT-VALUE})")
     private OptimizerKind optimizer;
+
+    @Option(
+            names = "--momentum",
+            paramLabel = "BETA",
+            defaultValue = "" + OptimizerKind.MOMENTUM_BETA,
+            description = "β of --optimizer momentum (default: ${DEFAULT-VALUE})")
+    private double momentum;
+
+    @Option(
+            names = "--loss",
+            paramLabel = "NAME",
+            defaultValue = "cross-entropy",
+            converter = LossConverter.class,
+            description =
+                    "cross-entropy (nn.CrossEntropyLoss, as in the slides' code), slide-ce (−Σ y·ln"
+                            + " ŷ on the Softmax output) or mse (1/N Σ (y − ŷ)², one-hot y)"
+                            + " (default: ${DEFAULT-VALUE})")
+    private LossKind loss;
+
+    @Option(
+            names = "--hidden",
+            paramLabel = "WIDTHS",
+            defaultValue = "64,64,64",
+            description = "widths of the hidden layers, input 784 and output 10 are fixed"
+                    + " (default: ${DEFAULT-VALUE})")
+    private String hidden;
+
+    @Option(
+            names = "--activation",
+            paramLabel = "NAME",
+            defaultValue = "relu",
+            converter = ActivationConverter.class,
+            description = "activation of the hidden layers: ${COMPLETION-CANDIDATES} (default:"
+                    + " ${DEFAULT-VALUE})",
+            completionCandidates = ActivationNames.class)
+    private HiddenActivation activation;
+
+    @Option(
+            names = "--report-dead-units",
+            description =
+                    "after each epoch, count hidden units whose input is ≤ 0 for every training"
+                            + " image (dead ReLUs)")
+    private boolean reportDeadUnits;
 
     @Option(
             names = "--max-batches",
@@ -185,13 +234,17 @@ final class TrainCommand implements Callable<Integer> {
                         lr,
                         seed,
                         dryRun ? DRY_RUN_BATCHES : maxBatches,
-                        optimizer);
+                        optimizer,
+                        momentum,
+                        loss);
+        Architecture architecture = architecture();
 
         out.printf(
                 Locale.ROOT,
-                "Training %s (%s) on %d images, %d epoch(s), batch size %d, %s lr %s, seed %d%n",
-                Lesson.architecture(),
-                variant == Variant.SLIDES ? "slides: final Softmax" : "logits",
+                "Training %s (%s, %s) on %d images, %d epoch(s), batch size %d, %s lr %s, seed %d%n",
+                architecture.describe(),
+                activation.cliName(),
+                variant == Variant.SLIDES ? "final Softmax" : "logits",
                 mnist.train().count(),
                 settings.epochs(),
                 batchSize,
@@ -200,7 +253,7 @@ final class TrainCommand implements Callable<Integer> {
                 seed);
         String name = target.toAbsolutePath().normalize().getFileName().toString();
         try (Model model = Model.newInstance(name)) {
-            Block block = Models.sequential(variant); // model = nn.Sequential(...)
+            Block block = Models.sequential(architecture); // model = nn.Sequential(...)
             model.setBlock(block);
             Models.initialize(block, model.getNDManager(), seed);
             if (init != null) {
@@ -210,8 +263,14 @@ final class TrainCommand implements Callable<Integer> {
                 StateDict.save(block, saveInit);
             }
             Sampler sampler = sampler(settings, mnist, model.getNDManager());
-            ProgressBar progress = new ProgressBar(out, err, System.console() != null);
-            TrainingResult result = TrainingLoop.train(model, mnist, settings, sampler, progress);
+            TrainingListener progress = new ProgressBar(out, err, System.console() != null);
+            if (reportDeadUnits) {
+                progress = new DeadUnitReport(progress, model, mnist.train(), out);
+            }
+            TrainingResult result =
+                    optimizer == OptimizerKind.GD
+                            ? FullBatchTraining.train(model, mnist, settings, progress)
+                            : TrainingLoop.train(model, mnist, settings, sampler, progress);
             out.printf(
                     Locale.ROOT,
                     "Test accuracy after %d epoch(s): %.4f%n",
@@ -224,7 +283,8 @@ final class TrainCommand implements Callable<Integer> {
                 out.println("Dry run: model not saved.");
                 return 0;
             }
-            SavedModel.save(model, target, metadata(name, variant, settings, result, mnist));
+            SavedModel.save(
+                    model, target, metadata(name, architecture, settings, result, mnist));
             out.printf("Saved %s%n", target);
             if (export) {
                 Path folder = ServingExport.export(target, Path.of(ExportCommand.DEFAULT_ROOT));
@@ -249,6 +309,17 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (maxBatches < 0) {
             throw usage("--max-batches must be 0 or more, got " + maxBatches);
+        }
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw usage("--momentum must be in [0, 1), got " + momentum);
+        }
+        if (loss == LossKind.SLIDE_CE && logits) {
+            throw usage("--loss slide-ce takes probabilities; it needs the final Softmax (drop --logits)");
+        }
+        try {
+            architecture();
+        } catch (IllegalArgumentException e) {
+            throw usage("--hidden " + hidden + ": " + e.getMessage());
         }
         if (init != null && !Files.isRegularFile(init)) {
             throw usage("--init " + init + ": no such file");
@@ -297,9 +368,16 @@ final class TrainCommand implements Callable<Integer> {
         return Path.of("models", variant == Variant.SLIDES ? "mnist" : "mnist-logits");
     }
 
+    private Architecture architecture() {
+        return new Architecture(
+                Architecture.parseHidden(hidden),
+                activation,
+                logits ? Variant.LOGITS : Variant.SLIDES);
+    }
+
     private static ModelMetadata metadata(
             String name,
-            Variant variant,
+            Architecture architecture,
             TrainingSettings settings,
             TrainingResult result,
             Mnist mnist) {
@@ -308,20 +386,46 @@ final class TrainCommand implements Callable<Integer> {
         Engine engine = Engine.getInstance();
         return new ModelMetadata(
                 name,
-                variant.label(),
-                Lesson.architecture(),
-                "relu",
+                architecture.variant().label(),
+                architecture.describe(),
+                architecture.activation().cliName(),
                 settings.epochs(),
                 settings.batchSize(),
                 settings.learningRate(),
                 settings.seed(),
                 settings.optimizer().label(),
+                settings.loss().label(),
                 result.finalAccuracy(),
                 result.epochs(),
                 sha,
                 Engine.getDjlVersion(),
                 engine.getEngineName() + " " + engine.getVersion(),
                 OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).toString());
+    }
+
+    /** Turns {@code --loss NAME} into a {@link LossKind}, naming the choices on error. */
+    static final class LossConverter implements ITypeConverter<LossKind> {
+        @Override
+        public LossKind convert(String value) {
+            return LossKind.fromLabel(value);
+        }
+    }
+
+    /** Turns {@code --activation NAME} into a {@link HiddenActivation}. */
+    static final class ActivationConverter implements ITypeConverter<HiddenActivation> {
+        @Override
+        public HiddenActivation convert(String value) {
+            return HiddenActivation.fromName(value);
+        }
+    }
+
+    /** The activation names, for the help text. */
+    static final class ActivationNames extends ArrayList<String> {
+        private static final long serialVersionUID = 1L;
+
+        ActivationNames() {
+            super(List.of(HiddenActivation.names().split(", ")));
+        }
     }
 
     /** Turns {@code --optimizer NAME} into an {@link OptimizerKind}, naming the choices on error. */

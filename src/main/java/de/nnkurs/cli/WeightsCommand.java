@@ -127,7 +127,7 @@ final class WeightsCommand implements Callable<Integer> {
                 ModelMetadata meta =
                         new ModelMetadata(
                                 name, variant.label(), Lesson.architecture(), "relu", 0, 0, 0, 0,
-                                "imported from " + file.getFileName(), accuracy, List.of(), sha,
+                                "imported from " + file.getFileName(), null, accuracy, List.of(), sha,
                                 Engine.getDjlVersion(), engine.getEngineName() + " " + engine.getVersion(),
                                 OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).toString());
                 SavedModel.save(model, output, meta);

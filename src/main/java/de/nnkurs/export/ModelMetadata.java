@@ -16,6 +16,7 @@ import java.util.Map;
  * @param learningRate the learning rate
  * @param seed the random seed
  * @param optimizer the optimizer
+ * @param loss the loss it minimised, e.g. {@code cross-entropy}
  * @param testAccuracy test accuracy after the last epoch
  * @param history per-epoch loss, accuracy and seconds
  * @param dataSha256 sha256 of each data file, by file name
@@ -33,6 +34,7 @@ public record ModelMetadata(
         double learningRate,
         long seed,
         String optimizer,
+        String loss,
         double testAccuracy,
         List<EpochResult> history,
         Map<String, String> dataSha256,

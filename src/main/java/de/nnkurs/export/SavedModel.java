@@ -8,7 +8,9 @@ import com.google.gson.JsonParseException;
 import de.nnkurs.data.InvalidDataException;
 import de.nnkurs.io.AtomicDirectory;
 import de.nnkurs.Lesson;
+import de.nnkurs.model.Architecture;
 import de.nnkurs.model.Models;
+import de.nnkurs.slides.HiddenActivation;
 import de.nnkurs.model.Variant;
 import java.io.IOException;
 import java.io.Reader;
@@ -95,9 +97,22 @@ public final class SavedModel {
             throw new InvalidDataException(
                     dir.resolve(ModelMetadata.FILE_NAME), "unknown variant " + meta.variant());
         }
+        Architecture architecture;
+        try {
+            architecture =
+                    new Architecture(
+                            Architecture.hiddenOf(meta.architecture()),
+                            meta.activation() == null
+                                    ? HiddenActivation.RELU
+                                    : HiddenActivation.fromName(meta.activation()),
+                            variant);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new InvalidDataException(
+                    dir.resolve(ModelMetadata.FILE_NAME), "unusable architecture (" + e.getMessage() + ")");
+        }
         Model model = Model.newInstance(meta.name());
         try {
-            model.setBlock(Models.sequential(variant));
+            model.setBlock(Models.sequential(architecture));
             // Initialise first: a block that only loaded its parameters lacks its input names,
             // and DJL then refuses to save it again.
             Models.initialize(model.getBlock(), model.getNDManager(), Lesson.SEED);

@@ -9,6 +9,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import de.nnkurs.Lesson;
+import de.nnkurs.data.InvalidDataException;
+import de.nnkurs.model.Architecture;
 import de.nnkurs.io.AtomicDirectory;
 import de.nnkurs.io.AtomicFile;
 import java.io.IOException;
@@ -59,12 +61,24 @@ public final class ServingExport {
      */
     public static Path export(Path trainedDir, Path root) throws IOException {
         ModelMetadata meta = SavedModel.readMetadata(trainedDir);
+        if (meta.activation() != null && !meta.activation().equals("relu")) {
+            throw new InvalidDataException(
+                    trainedDir,
+                    "uses " + meta.activation() + "; DJL Serving's MlpBlockFactory builds ReLU"
+                            + " networks only, so only ReLU models can be exported");
+        }
+        int[] hidden;
+        try {
+            hidden = Architecture.hiddenOf(meta.architecture()).stream().mapToInt(Integer::intValue).toArray();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new InvalidDataException(trainedDir, "unusable architecture in metadata.json");
+        }
         String name = meta.name();
         Path folder = root.resolve(name);
         Path zip = root.resolve(name + ".zip");
         try (Model trained = SavedModel.load(trainedDir);
                 Model served = Model.newInstance(name, "PyTorch")) {
-            Block mlp = new Mlp(Lesson.INPUT, Lesson.OUTPUT, hidden());
+            Block mlp = new Mlp(Lesson.INPUT, Lesson.OUTPUT, hidden);
             served.setBlock(mlp);
             mlp.initialize(
                     served.getNDManager(),
@@ -81,7 +95,7 @@ public final class ServingExport {
                         folder,
                         dir -> {
                             served.save(dir, name);
-                            Files.writeString(dir.resolve(PROPERTIES), properties(name, meta));
+                            Files.writeString(dir.resolve(PROPERTIES), properties(name, meta, hidden));
                             Files.writeString(dir.resolve(SYNSET), synset());
                             try (Writer w =
                                     Files.newBufferedWriter(
@@ -104,9 +118,9 @@ public final class ServingExport {
     }
 
     /** Returns the text of {@code serving.properties} for a model. */
-    static String properties(String name, ModelMetadata meta) {
+    static String properties(String name, ModelMetadata meta, int[] widths) {
         String hidden =
-                Lesson.HIDDEN.stream().map(String::valueOf).collect(Collectors.joining(","));
+                java.util.Arrays.stream(widths).mapToObj(String::valueOf).collect(Collectors.joining(","));
         return String.join(
                 "\n",
                 "# The slides' MNIST classifier (" + meta.architecture() + ", " + meta.variant()
@@ -129,10 +143,6 @@ public final class ServingExport {
                 "topK=3",
                 "synsetFileName=" + SYNSET,
                 "");
-    }
-
-    private static int[] hidden() {
-        return Lesson.HIDDEN.stream().mapToInt(Integer::intValue).toArray();
     }
 
     private static String synset() {

@@ -4,7 +4,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
@@ -32,14 +31,25 @@ public final class Models {
      * @return the block, not yet initialised
      */
     public static SequentialBlock sequential(Variant variant) {
+        return sequential(Architecture.lesson(variant));
+    }
+
+    /**
+     * Returns a sequential network of the given design: {@code Linear, activation} per hidden
+     * layer, then {@code Linear(…, 10)} and, for the slides' variant, {@code Softmax(dim=1)}.
+     *
+     * @param architecture hidden widths, activation, variant
+     * @return the block, not yet initialised
+     */
+    public static SequentialBlock sequential(Architecture architecture) {
         SequentialBlock net = new SequentialBlock();
         int in = Lesson.INPUT;
-        for (int width : Lesson.HIDDEN) {
-            net.add(Layers.linear(in, width)).add(Activation.reluBlock());
+        for (int width : architecture.hidden()) {
+            net.add(Layers.linear(in, width)).add(architecture.activation().block());
             in = width;
         }
         net.add(Layers.linear(in, Lesson.OUTPUT));
-        if (variant == Variant.SLIDES) {
+        if (architecture.variant() == Variant.SLIDES) {
             net.addSingleton(x -> x.softmax(1), "softmax");
         }
         return net;

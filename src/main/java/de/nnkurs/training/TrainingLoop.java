@@ -26,7 +26,7 @@ import java.util.Random;
  *   <tr><td>{@code trainloader = DataLoader(trainset, batch_size=256, shuffle=True)}</td>
  *       <td>{@code new DataLoader(manager, data.train(), batchSize, true, random)}</td></tr>
  *   <tr><td>{@code criterion = nn.CrossEntropyLoss()}</td>
- *       <td>{@code Loss.softmaxCrossEntropyLoss()}</td></tr>
+ *       <td>{@code settings.loss().create()}, by default {@code Loss.softmaxCrossEntropyLoss()}</td></tr>
  *   <tr><td>{@code optimizer = optim.Adam(model.parameters(), lr=0.003)}</td>
  *       <td>{@code settings.optimizer().create(lr)}, by default {@link TorchAdam}; the parameters
  *       reach it through the {@link Trainer}</td></tr>
@@ -90,6 +90,10 @@ public final class TrainingLoop {
             TrainingSettings settings,
             Sampler sampler,
             TrainingListener listener) {
+        if (settings.optimizer() == OptimizerKind.GD) {
+            throw new IllegalArgumentException(
+                    "full-batch gradient descent has no mini-batch loop: use FullBatchTraining");
+        }
         NDManager manager = model.getNDManager();
         if (!model.getBlock().isInitialized()) {
             Models.initialize(model.getBlock(), manager, settings.seed());
@@ -100,9 +104,9 @@ public final class TrainingLoop {
 
         DataLoader trainloader = // trainloader = DataLoader(trainset, batch_size=256, shuffle=True)
                 new DataLoader(manager, data.train(), settings.batchSize(), sampler);
-        Loss criterion = Loss.softmaxCrossEntropyLoss(); // criterion = nn.CrossEntropyLoss()
+        Loss criterion = settings.loss().create(); // criterion = nn.CrossEntropyLoss()
         Optimizer optimizer = // optimizer = optim.Adam(model.parameters(), lr=0.003)
-                settings.optimizer().create(settings.learningRate());
+                settings.optimizer().create(settings.learningRate(), settings.momentum());
 
         DefaultTrainingConfig config = new DefaultTrainingConfig(criterion).optOptimizer(optimizer);
         try (Trainer trainer = model.newTrainer(config)) {

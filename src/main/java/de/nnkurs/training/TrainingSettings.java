@@ -11,6 +11,8 @@ import de.nnkurs.Lesson;
  * @param seed seeds the weight initialisation and the shuffling
  * @param maxBatches stop each epoch after this many batches (0 = the whole epoch)
  * @param optimizer which optimizer to use
+ * @param momentum β of the momentum optimizer (ignored by the others)
+ * @param loss which loss to minimise
  */
 public record TrainingSettings(
         int epochs,
@@ -18,7 +20,28 @@ public record TrainingSettings(
         double learningRate,
         long seed,
         int maxBatches,
-        OptimizerKind optimizer) {
+        OptimizerKind optimizer,
+        double momentum,
+        LossKind loss) {
+
+    /** Settings with the slides' loss ({@code nn.CrossEntropyLoss}) and β = 0.9. */
+    public TrainingSettings(
+            int epochs,
+            int batchSize,
+            double learningRate,
+            long seed,
+            int maxBatches,
+            OptimizerKind optimizer) {
+        this(
+                epochs,
+                batchSize,
+                learningRate,
+                seed,
+                maxBatches,
+                optimizer,
+                OptimizerKind.MOMENTUM_BETA,
+                LossKind.CROSS_ENTROPY);
+    }
 
     /** Checks the values. */
     public TrainingSettings {
@@ -35,6 +58,9 @@ public record TrainingSettings(
         if (maxBatches < 0) {
             throw new IllegalArgumentException("maxBatches must be 0 or more, got " + maxBatches);
         }
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
+        }
     }
 
     /** Returns the hands-on's settings: 2 epochs, batch 256, Adam with lr 0.003, seed 1. */
@@ -50,7 +76,14 @@ public record TrainingSettings(
 
     /** Returns these settings with another optimizer. */
     public TrainingSettings withOptimizer(OptimizerKind kind) {
-        return new TrainingSettings(epochs, batchSize, learningRate, seed, maxBatches, kind);
+        return new TrainingSettings(
+                epochs, batchSize, learningRate, seed, maxBatches, kind, momentum, loss);
+    }
+
+    /** Returns these settings with another loss. */
+    public TrainingSettings withLoss(LossKind kind) {
+        return new TrainingSettings(
+                epochs, batchSize, learningRate, seed, maxBatches, optimizer, momentum, kind);
     }
 
     /** Returns the number of batches an epoch runs, given the loader's full count. */

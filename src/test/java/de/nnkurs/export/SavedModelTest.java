@@ -31,7 +31,7 @@ class SavedModelTest {
 
     private static ModelMetadata metadata(String name, Variant variant) {
         return new ModelMetadata(
-                name, variant.label(), Lesson.architecture(), "relu", 2, 256, 0.003, 1, "adam",
+                name, variant.label(), Lesson.architecture(), "relu", 2, 256, 0.003, 1, "adam", "cross-entropy",
                 0.5, List.of(), Map.of(), "0.36.0", "PyTorch 2.7.1", "2026-01-01T00:00:00Z");
     }
 

@@ -1,0 +1,97 @@
+package de.nnkurs.model;
+
+import de.nnkurs.Lesson;
+import de.nnkurs.slides.HiddenActivation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The design choices of the slides' five steps that the network itself holds: the widths of the
+ * hidden layers, their activation, and whether a Softmax ends the network. Input (784 pixels) and
+ * output (10 digits) are fixed by the task.
+ *
+ * @param hidden widths of the hidden layers, each 1 to {@value #MAX_WIDTH}
+ * @param activation the activation after every hidden layer
+ * @param variant whether the final Softmax is there
+ */
+public record Architecture(List<Integer> hidden, HiddenActivation activation, Variant variant) {
+
+    /** The widest hidden layer accepted. */
+    public static final int MAX_WIDTH = 4096;
+
+    /** Checks the widths. */
+    public Architecture {
+        hidden = List.copyOf(hidden);
+        for (int width : hidden) {
+            if (width < 1 || width > MAX_WIDTH) {
+                throw new IllegalArgumentException(
+                        "hidden layer width " + width + " is outside 1.." + MAX_WIDTH);
+            }
+        }
+    }
+
+    /** Returns the slides' network: 64-64-64, ReLU, with or without the final Softmax. */
+    public static Architecture lesson(Variant variant) {
+        return new Architecture(Lesson.HIDDEN, HiddenActivation.RELU, variant);
+    }
+
+    /**
+     * Parses hidden widths written as {@code 64,64,64} (an empty string means no hidden layer).
+     *
+     * @param spec the widths, separated by commas
+     * @return the widths
+     * @throws IllegalArgumentException naming the part that is not a width
+     */
+    public static List<Integer> parseHidden(String spec) {
+        List<Integer> widths = new ArrayList<>();
+        if (spec.isBlank()) {
+            return widths;
+        }
+        for (String part : spec.split(",")) {
+            try {
+                widths.add(Integer.parseInt(part.strip()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(
+                        "'" + part.strip() + "' in '" + spec + "' is not a layer width");
+            }
+        }
+        return widths;
+    }
+
+    /**
+     * Parses the {@code architecture} string of a model's metadata, e.g. {@code 784-64-64-64-10}.
+     *
+     * @param text the layer widths from input to output
+     * @return the hidden widths
+     * @throws IllegalArgumentException if the input is not 784 or the output not 10
+     */
+    public static List<Integer> hiddenOf(String text) {
+        String[] parts = text.split("-");
+        if (parts.length < 2
+                || !parts[0].equals(Integer.toString(Lesson.INPUT))
+                || !parts[parts.length - 1].equals(Integer.toString(Lesson.OUTPUT))) {
+            throw new IllegalArgumentException(
+                    "architecture " + text + " does not run from " + Lesson.INPUT + " to " + Lesson.OUTPUT);
+        }
+        List<Integer> hidden = new ArrayList<>();
+        for (int i = 1; i < parts.length - 1; i++) {
+            hidden.add(Integer.parseInt(parts[i]));
+        }
+        return hidden;
+    }
+
+    /** Returns the layer widths from input to output, e.g. {@code 784-64-64-64-10}. */
+    public String describe() {
+        StringBuilder sb = new StringBuilder().append(Lesson.INPUT);
+        for (int width : hidden) {
+            sb.append('-').append(width);
+        }
+        return sb.append('-').append(Lesson.OUTPUT).toString();
+    }
+
+    /** Returns the hidden widths as {@code 64,64,64}. */
+    public String hiddenSpec() {
+        return hidden.stream().map(String::valueOf).collect(Collectors.joining(","));
+    }
+}

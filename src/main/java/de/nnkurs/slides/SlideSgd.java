@@ -1,0 +1,73 @@
+package de.nnkurs.slides;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.ParameterTracker;
+import java.util.Objects;
+
+/**
+ * Gradient descent as on the slide: {@code θ ← θ − α·g}.
+ *
+ * <p>The same rule is mini-batch SGD or full-batch gradient descent; only the number of examples
+ * behind {@code g} differs (see {@link FullBatchGradientDescent}). Like {@code torch.optim.SGD} and
+ * DJL's optimizers, each update ends by zeroing the parameter's gradient.
+ */
+public final class SlideSgd extends Optimizer {
+
+    private final ParameterTracker learningRateTracker;
+
+    private SlideSgd(Builder builder) {
+        super(builder);
+        learningRateTracker = builder.learningRateTracker;
+        if (rescaleGrad != 1 || clipGrad >= 0 || getWeightDecay() != 0) {
+            // Silently ignoring them would make the rule differ from the slide without notice.
+            throw new IllegalArgumentException(
+                    "SlideSgd is the slide's rule only: no rescaleGrad, clipGrad or weight decay");
+        }
+    }
+
+    /** Returns a builder; the learning rate is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Applies {@code θ ← θ − α·g} to {@code weight} in place and zeroes its gradient. */
+    @Override
+    public void update(String parameterId, NDArray weight, NDArray grad) {
+        float lr = learningRateTracker.getNewValue(parameterId, updateCount(parameterId));
+        try (NDArray step = grad.mul(lr)) {
+            weight.subi(step); // θ ← θ − α·g
+        }
+        Gradients.zero(weight); // optimizer.zero_grad()
+    }
+
+    /** Builds a {@link SlideSgd}. */
+    public static final class Builder extends OptimizerBuilder<Builder> {
+
+        private ParameterTracker learningRateTracker;
+
+        private Builder() {}
+
+        /**
+         * Sets the learning rate α, e.g. {@code Tracker.fixed(0.1f)}.
+         *
+         * @param learningRateTracker the learning rate per update
+         * @return this builder
+         */
+        public Builder setLearningRateTracker(ParameterTracker learningRateTracker) {
+            this.learningRateTracker = learningRateTracker;
+            return this;
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        /** Returns the optimizer. */
+        public SlideSgd build() {
+            Objects.requireNonNull(learningRateTracker, "no learning rate set");
+            return new SlideSgd(this);
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** The slides' activations, losses, optimizers and derivations as small, tested DJL pieces. */
+package de.nnkurs.slides;

@@ -1,0 +1,62 @@
+package de.nnkurs.training;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.Trainer;
+import de.nnkurs.data.Mnist;
+import de.nnkurs.model.Models;
+import de.nnkurs.slides.FullBatchGradientDescent;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Gradient descent as the slides define it before SGD: θ ← θ − α·∂Loss/∂θ with the gradient of
+ * the loss over the whole training set, so one update per epoch.
+ */
+public final class FullBatchTraining {
+
+    /** Examples per forward pass while the gradient is summed; only memory depends on it. */
+    private static final int CHUNK = 10_000;
+
+    private FullBatchTraining() {}
+
+    /**
+     * Trains with one full-batch step per epoch and evaluates after each.
+     *
+     * @param model the model whose block is trained; initialised here if it is not yet
+     * @param data training and test sets
+     * @param settings epochs, learning rate, seed and loss (batch size is unused)
+     * @param listener gets one step per epoch, then the epoch's result
+     * @return one loss per step (the whole-set loss before it) and the epoch results
+     */
+    public static TrainingResult train(
+            Model model, Mnist data, TrainingSettings settings, TrainingListener listener) {
+        NDManager manager = model.getNDManager();
+        if (!model.getBlock().isInitialized()) {
+            Models.initialize(model.getBlock(), manager, settings.seed());
+        }
+        DefaultTrainingConfig config =
+                new DefaultTrainingConfig(settings.loss().create())
+                        .optOptimizer(OptimizerKind.GD.create(settings.learningRate()));
+        List<Float> losses = new ArrayList<>();
+        List<EpochResult> epochs = new ArrayList<>();
+        int[] predictions = new int[0];
+        try (Trainer trainer = model.newTrainer(config)) {
+            trainer.initialize(Models.INPUT_SHAPE);
+            for (int e = 0; e < settings.epochs(); e++) {
+                long start = System.nanoTime();
+                float loss = FullBatchGradientDescent.step(trainer, manager, data.train(), CHUNK);
+                losses.add(loss);
+                listener.onStep(e + 1, 1, 1, loss);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                predictions = Accuracy.predict(trainer, manager, data.test());
+                EpochResult result =
+                        new EpochResult(e + 1, loss, Accuracy.of(predictions, data.test()), seconds);
+                epochs.add(result);
+                listener.onEpoch(result);
+            }
+        }
+        return new TrainingResult(epochs, losses, predictions);
+    }
+}
