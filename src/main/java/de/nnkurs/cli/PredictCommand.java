@@ -8,17 +8,16 @@ import ai.djl.repository.zoo.ZooModel;
 import de.nnkurs.data.ImageFiles;
 import de.nnkurs.export.ServedModel;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code nnkurs predict IMAGE...}: the top 3 digits per picture, as the served model sees it. */
@@ -37,23 +36,14 @@ final class PredictCommand implements Callable<Integer> {
     @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "pictures of single digits")
     private List<Path> images;
 
-    @Option(
-            names = "--model",
-            paramLabel = "DIR",
-            defaultValue = ExportCommand.DEFAULT_ROOT + "/mnist",
-            description = "exported model folder or zip (default: ${DEFAULT-VALUE})")
-    private Path model;
+    @Mixin private ServedModelOption served;
 
     @Option(names = "--no-invert", description = "never invert dark-on-light pictures")
     private boolean noInvert;
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.exists(model)) {
-            throw new ParameterException(
-                    spec.commandLine(),
-                    "--model " + model + ": no such folder (export one first: nnkurs export)");
-        }
+        Path model = served.require(spec);
         // Decode every picture first: a bad file fails before any work is done.
         List<ImageFiles.Digit> digits = new ArrayList<>();
         for (Path file : images) {
@@ -61,8 +51,8 @@ final class PredictCommand implements Callable<Integer> {
                     : ImageFiles.readDigit(file));
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (ZooModel<Image, Classifications> served = ServedModel.load(model);
-                Predictor<Image, Classifications> predictor = served.newPredictor()) {
+        try (ZooModel<Image, Classifications> zoo = ServedModel.load(model);
+                Predictor<Image, Classifications> predictor = zoo.newPredictor()) {
             for (int i = 0; i < images.size(); i++) {
                 ImageFiles.Digit digit = digits.get(i);
                 Image image = ImageFactory.getInstance().fromImage(digit.image());

@@ -4,7 +4,6 @@ import ai.djl.Model;
 import ai.djl.engine.Engine;
 import de.nnkurs.Lesson;
 import de.nnkurs.data.Mnist;
-import de.nnkurs.data.MnistFetcher;
 import de.nnkurs.export.ModelMetadata;
 import de.nnkurs.export.SavedModel;
 import de.nnkurs.export.StateDict;
@@ -22,6 +21,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -97,12 +97,7 @@ final class WeightsCommand implements Callable<Integer> {
         @Option(names = "--logits", description = "the weights belong to the model without Softmax")
         private boolean logits;
 
-        @Option(
-                names = "--data-dir",
-                paramLabel = "DIR",
-                defaultValue = TrainCommand.DEFAULT_DATA_DIR,
-                description = "MNIST, for the test accuracy (default: ${DEFAULT-VALUE})")
-        private Path dataDir;
+        @Mixin private DataDirOption data;
 
         @Override
         public Integer call() throws Exception {
@@ -112,7 +107,7 @@ final class WeightsCommand implements Callable<Integer> {
             }
             Variant variant = logits ? Variant.LOGITS : Variant.SLIDES;
             String name = output.toAbsolutePath().normalize().getFileName().toString();
-            Mnist mnist = Mnist.load(MnistFetcher.ensure(dataDir, spec.commandLine().getErr()));
+            Mnist mnist = data.load(spec.commandLine().getErr());
             try (Model model = Model.newInstance(name)) {
                 model.setBlock(Models.sequential(variant));
                 Models.initialize(model.getBlock(), model.getNDManager(), Lesson.SEED);
