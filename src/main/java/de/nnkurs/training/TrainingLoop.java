@@ -138,7 +138,7 @@ public final class TrainingLoop {
                         listener.onStep(e + 1, ++step, batches, item);
                     }
                     if (step == batches) {
-                        break; // only a --dry-run stops an epoch early
+                        break; // only --dry-run or --max-batches stop an epoch early
                     }
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
