@@ -11,7 +11,9 @@ public final class Lesson {
     /** Input features after {@code images.view(images.shape[0], -1)}: 28 × 28. */
     public static final int INPUT = IMAGE_SIDE * IMAGE_SIDE;
 
-    /** Widths of the hidden layers: {@code nn.Linear(784, 64)}, {@code (64, 64)}, {@code (64, 64)}. */
+    /**
+     * Widths of the hidden layers: {@code nn.Linear(784, 64)}, {@code (64, 64)}, {@code (64, 64)}.
+     */
     public static final List<Integer> HIDDEN = List.of(64, 64, 64);
 
     /** Output classes: the digits 0 to 9. */

@@ -1,6 +1,7 @@
 package de.nnkurs;
 
 import ai.djl.Model;
+
 import de.nnkurs.data.Mnist;
 import de.nnkurs.export.ModelMetadata;
 import de.nnkurs.export.SavedModel;
@@ -12,6 +13,7 @@ import de.nnkurs.training.TrainingListener;
 import de.nnkurs.training.TrainingLoop;
 import de.nnkurs.training.TrainingResult;
 import de.nnkurs.training.TrainingSettings;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,18 +38,33 @@ public final class ExportedMnist {
         if (!ready) {
             Mnist mnist = RealMnist.load();
             TrainingSettings settings =
-                    new TrainingSettings(1, Lesson.BATCH_SIZE, Lesson.LEARNING_RATE, 1, 100, OptimizerKind.ADAM);
+                    new TrainingSettings(
+                            1, Lesson.BATCH_SIZE, Lesson.LEARNING_RATE, 1, 100, OptimizerKind.ADAM);
             try (Model model = Model.newInstance("mnist")) {
                 model.setBlock(Models.sequential(Variant.SLIDES));
-                TrainingResult r = TrainingLoop.train(model, mnist, settings, new TrainingListener() {});
+                TrainingResult r =
+                        TrainingLoop.train(model, mnist, settings, new TrainingListener() {});
                 Files.createDirectories(TRAINED.getParent());
                 SavedModel.save(
                         model,
                         TRAINED,
                         new ModelMetadata(
-                                "mnist", "slides", Lesson.architecture(), "relu", 1, 256, 0.003, 1,
-                                "adam", "cross-entropy", r.finalAccuracy(), r.epochs(), Map.of(), "0.36.0",
-                                "PyTorch 2.7.1", "test"));
+                                "mnist",
+                                "slides",
+                                Lesson.architecture(),
+                                "relu",
+                                1,
+                                256,
+                                0.003,
+                                1,
+                                "adam",
+                                "cross-entropy",
+                                r.finalAccuracy(),
+                                r.epochs(),
+                                Map.of(),
+                                "0.36.0",
+                                "PyTorch 2.7.1",
+                                "test"));
             }
             ServingExport.export(TRAINED, SERVING);
             ready = true;

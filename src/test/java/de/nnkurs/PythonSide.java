@@ -2,6 +2,8 @@ package de.nnkurs;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import org.junit.jupiter.api.Assumptions;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Runs the project's Python scripts for tests that compare with PyTorch.
@@ -70,8 +71,12 @@ public final class PythonSide {
             fail(script + " did not finish within 10 minutes");
         }
         if (process.exitValue() != 0) {
-            fail(script + " failed with exit code " + process.exitValue() + ":\n"
-                    + Files.readString(log, StandardCharsets.UTF_8));
+            fail(
+                    script
+                            + " failed with exit code "
+                            + process.exitValue()
+                            + ":\n"
+                            + Files.readString(log, StandardCharsets.UTF_8));
         }
     }
 

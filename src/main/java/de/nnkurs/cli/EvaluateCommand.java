@@ -5,17 +5,13 @@ import ai.djl.modality.Classifications;
 import ai.djl.modality.cv.Image;
 import ai.djl.modality.cv.ImageFactory;
 import ai.djl.repository.zoo.ZooModel;
+
 import de.nnkurs.data.DigitImages;
 import de.nnkurs.data.MnistSplit;
 import de.nnkurs.evaluation.ConfusionMatrix;
 import de.nnkurs.evaluation.EvaluationPictures;
 import de.nnkurs.export.ServedModel;
-import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Callable;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,7 +19,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code nnkurs evaluate}: the exported model on the 10,000 test images, in numbers and pictures. */
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code nnkurs evaluate}: the exported model on the 10,000 test images, in numbers and pictures.
+ */
 @Command(
         name = "evaluate",
         mixinStandardHelpOptions = true,
@@ -60,7 +65,8 @@ final class EvaluateCommand implements Callable<Integer> {
         Path model = served.require(spec);
         if (maxMisclassified < 0) {
             throw new ParameterException(
-                    spec.commandLine(), "--max-misclassified must be 0 or more, got " + maxMisclassified);
+                    spec.commandLine(),
+                    "--max-misclassified must be 0 or more, got " + maxMisclassified);
         }
         PrintWriter console = spec.commandLine().getOut();
         MnistSplit test = data.load(spec.commandLine().getErr()).test();

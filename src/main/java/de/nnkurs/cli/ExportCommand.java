@@ -1,15 +1,17 @@
 package de.nnkurs.cli;
 
 import de.nnkurs.export.ServingExport;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
 
 /** {@code nnkurs export}: a trained model as a folder and zip that DJL Serving serves as is. */
 @Command(
@@ -42,7 +44,8 @@ final class ExportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!Files.isDirectory(model)) {
             throw new ParameterException(
-                    spec.commandLine(), model + ": no such folder (train a model first: nnkurs train)");
+                    spec.commandLine(),
+                    model + ": no such folder (train a model first: nnkurs train)");
         }
         Path folder = ServingExport.export(model, root);
         spec.commandLine().getOut().printf("Exported %s and %s.zip%n", folder, folder);

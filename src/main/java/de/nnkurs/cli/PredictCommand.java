@@ -5,20 +5,23 @@ import ai.djl.modality.Classifications;
 import ai.djl.modality.cv.Image;
 import ai.djl.modality.cv.ImageFactory;
 import ai.djl.repository.zoo.ZooModel;
+
 import de.nnkurs.data.ImageFiles;
 import de.nnkurs.export.ServedModel;
-import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.Callable;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
 
 /** {@code nnkurs predict IMAGE...}: the top 3 digits per picture, as the served model sees it. */
 @Command(
@@ -47,8 +50,10 @@ final class PredictCommand implements Callable<Integer> {
         // Decode every picture first: a bad file fails before any work is done.
         List<ImageFiles.Digit> digits = new ArrayList<>();
         for (Path file : images) {
-            digits.add(noInvert ? new ImageFiles.Digit(ImageFiles.read(file), false)
-                    : ImageFiles.readDigit(file));
+            digits.add(
+                    noInvert
+                            ? new ImageFiles.Digit(ImageFiles.read(file), false)
+                            : ImageFiles.readDigit(file));
         }
         PrintWriter out = spec.commandLine().getOut();
         try (ZooModel<Image, Classifications> zoo = ServedModel.load(model);
@@ -61,7 +66,10 @@ final class PredictCommand implements Callable<Integer> {
                 for (Classifications.Classification c : result.topK(3)) {
                     line.append(
                             String.format(
-                                    Locale.ROOT, "  %s (%.1f %%)", c.getClassName(), 100 * c.getProbability()));
+                                    Locale.ROOT,
+                                    "  %s (%.1f %%)",
+                                    c.getClassName(),
+                                    100 * c.getProbability()));
                 }
                 if (digit.inverted()) {
                     line.append("  [inverted: dark digit on light background]");

@@ -2,6 +2,7 @@ package de.nnkurs.cli;
 
 import de.nnkurs.training.EpochResult;
 import de.nnkurs.training.TrainingListener;
+
 import java.io.PrintWriter;
 import java.util.Locale;
 

@@ -1,10 +1,11 @@
 package de.nnkurs.cli;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /** {@code --model DIR} for the commands that use an exported model. */
 final class ServedModelOption {

@@ -4,27 +4,36 @@ import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
+
+import de.nnkurs.Lesson;
 import de.nnkurs.compare.RunRecord;
+import de.nnkurs.data.Mnist;
+import de.nnkurs.data.MnistFetcher;
 import de.nnkurs.data.OrderFile;
 import de.nnkurs.data.Sampler;
+import de.nnkurs.export.ModelMetadata;
+import de.nnkurs.export.SavedModel;
+import de.nnkurs.export.ServingExport;
 import de.nnkurs.export.StateDict;
+import de.nnkurs.model.Architecture;
+import de.nnkurs.model.Models;
+import de.nnkurs.model.Variant;
+import de.nnkurs.slides.HiddenActivation;
 import de.nnkurs.training.FullBatchTraining;
 import de.nnkurs.training.LossKind;
 import de.nnkurs.training.OptimizerKind;
 import de.nnkurs.training.TrainingListener;
-import de.nnkurs.model.Architecture;
-import de.nnkurs.slides.HiddenActivation;
-import de.nnkurs.Lesson;
-import de.nnkurs.data.Mnist;
-import de.nnkurs.data.MnistFetcher;
-import de.nnkurs.export.ModelMetadata;
-import de.nnkurs.export.SavedModel;
-import de.nnkurs.export.ServingExport;
-import de.nnkurs.model.Models;
-import de.nnkurs.model.Variant;
 import de.nnkurs.training.TrainingLoop;
 import de.nnkurs.training.TrainingResult;
 import de.nnkurs.training.TrainingSettings;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -39,12 +48,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /** {@code nnkurs train}: the hands-on — train the classifier, report test accuracy, save it. */
 @Command(
@@ -52,7 +55,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Train the slides' MNIST classifier (" + "784-64-64-64-10, ReLU, Softmax) with"
+            "Train the slides' MNIST classifier ("
+                    + "784-64-64-64-10, ReLU, Softmax) with"
                     + " CrossEntropyLoss and Adam, report the test accuracy after each epoch and"
                     + " save the model."
         })
@@ -91,7 +95,8 @@ final class TrainCommand implements Callable<Integer> {
             names = "--seed",
             paramLabel = "S",
             defaultValue = "" + Lesson.SEED,
-            description = "random seed for initial weights and shuffling (default: ${DEFAULT-VALUE})")
+            description =
+                    "random seed for initial weights and shuffling (default: ${DEFAULT-VALUE})")
     private long seed;
 
     @Option(
@@ -111,7 +116,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(
             names = "--logits",
-            description = "train the variant without the final Softmax (default: the slides' model)")
+            description =
+                    "train the variant without the final Softmax (default: the slides' model)")
     private boolean logits;
 
     @Option(
@@ -155,8 +161,9 @@ final class TrainCommand implements Callable<Integer> {
             names = "--hidden",
             paramLabel = "WIDTHS",
             defaultValue = "64,64,64",
-            description = "widths of the hidden layers, input 784 and output 10 are fixed"
-                    + " (default: ${DEFAULT-VALUE})")
+            description =
+                    "widths of the hidden layers, input 784 and output 10 are fixed"
+                            + " (default: ${DEFAULT-VALUE})")
     private String hidden;
 
     @Option(
@@ -164,8 +171,9 @@ final class TrainCommand implements Callable<Integer> {
             paramLabel = "NAME",
             defaultValue = "relu",
             converter = ActivationConverter.class,
-            description = "activation of the hidden layers: ${COMPLETION-CANDIDATES} (default:"
-                    + " ${DEFAULT-VALUE})",
+            description =
+                    "activation of the hidden layers: ${COMPLETION-CANDIDATES} (default:"
+                            + " ${DEFAULT-VALUE})",
             completionCandidates = ActivationNames.class)
     private HiddenActivation activation;
 
@@ -215,7 +223,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(
             names = "--export",
-            description = "also export the model for DJL Serving into " + ExportCommand.DEFAULT_ROOT)
+            description =
+                    "also export the model for DJL Serving into " + ExportCommand.DEFAULT_ROOT)
     private boolean export;
 
     @Override
@@ -241,7 +250,8 @@ final class TrainCommand implements Callable<Integer> {
 
         out.printf(
                 Locale.ROOT,
-                "Training %s (%s, %s) on %d images, %d epoch(s), batch size %d, %s lr %s, seed %d%n",
+                "Training %s (%s, %s) on %d images, %d epoch(s), batch size %d, %s lr %s, seed"
+                    + " %d%n",
                 architecture.describe(),
                 activation.cliName(),
                 variant == Variant.SLIDES ? "final Softmax" : "logits",
@@ -283,8 +293,7 @@ final class TrainCommand implements Callable<Integer> {
                 out.println("Dry run: model not saved.");
                 return 0;
             }
-            SavedModel.save(
-                    model, target, metadata(name, architecture, settings, result, mnist));
+            SavedModel.save(model, target, metadata(name, architecture, settings, result, mnist));
             out.printf("Saved %s%n", target);
             if (export) {
                 Path folder = ServingExport.export(target, Path.of(ExportCommand.DEFAULT_ROOT));
@@ -314,7 +323,9 @@ final class TrainCommand implements Callable<Integer> {
             throw usage("--momentum must be in [0, 1), got " + momentum);
         }
         if (loss == LossKind.SLIDE_CE && logits) {
-            throw usage("--loss slide-ce takes probabilities; it needs the final Softmax (drop --logits)");
+            throw usage(
+                    "--loss slide-ce takes probabilities; it needs the final Softmax (drop"
+                        + " --logits)");
         }
         try {
             architecture();
@@ -428,7 +439,9 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** Turns {@code --optimizer NAME} into an {@link OptimizerKind}, naming the choices on error. */
+    /**
+     * Turns {@code --optimizer NAME} into an {@link OptimizerKind}, naming the choices on error.
+     */
     static final class OptimizerConverter implements ITypeConverter<OptimizerKind> {
         @Override
         public OptimizerKind convert(String value) {

@@ -1,6 +1,7 @@
 package de.nnkurs.cli;
 
 import ai.djl.engine.Engine;
+
 import picocli.CommandLine.IVersionProvider;
 
 /** Reports the versions that matter for reproducing a run. */
@@ -11,7 +12,12 @@ final class Versions implements IVersionProvider {
         Engine engine = Engine.getInstance();
         return new String[] {
             "nnkurs " + Versions.class.getPackage().getImplementationVersion(),
-            "DJL " + Engine.getDjlVersion() + ", " + engine.getEngineName() + " " + engine.getVersion(),
+            "DJL "
+                    + Engine.getDjlVersion()
+                    + ", "
+                    + engine.getEngineName()
+                    + " "
+                    + engine.getVersion(),
             "Java " + System.getProperty("java.version")
         };
     }

@@ -2,6 +2,7 @@ package de.nnkurs.cli;
 
 import ai.djl.Model;
 import ai.djl.engine.Engine;
+
 import de.nnkurs.Lesson;
 import de.nnkurs.data.Mnist;
 import de.nnkurs.export.ModelMetadata;
@@ -10,6 +11,15 @@ import de.nnkurs.export.StateDict;
 import de.nnkurs.model.Models;
 import de.nnkurs.model.Variant;
 import de.nnkurs.training.Accuracy;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
@@ -20,13 +30,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /** {@code nnkurs weights}: weights to and from PyTorch's {@code state_dict} files. */
 @Command(
@@ -114,20 +117,41 @@ final class WeightsCommand implements Callable<Integer> {
                 StateDict.load(model.getBlock(), file);
                 double accuracy =
                         Accuracy.of(
-                                Accuracy.predict(model.getBlock(), model.getNDManager(), mnist.test()),
+                                Accuracy.predict(
+                                        model.getBlock(), model.getNDManager(), mnist.test()),
                                 mnist.test());
                 Map<String, String> sha = new TreeMap<>();
                 mnist.sha256().forEach((f, h) -> sha.put(f.fileName(), h));
                 Engine engine = Engine.getInstance();
                 ModelMetadata meta =
                         new ModelMetadata(
-                                name, variant.label(), Lesson.architecture(), "relu", 0, 0, 0, 0,
-                                "imported from " + file.getFileName(), null, accuracy, List.of(), sha,
-                                Engine.getDjlVersion(), engine.getEngineName() + " " + engine.getVersion(),
-                                OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).toString());
+                                name,
+                                variant.label(),
+                                Lesson.architecture(),
+                                "relu",
+                                0,
+                                0,
+                                0,
+                                0,
+                                "imported from " + file.getFileName(),
+                                null,
+                                accuracy,
+                                List.of(),
+                                sha,
+                                Engine.getDjlVersion(),
+                                engine.getEngineName() + " " + engine.getVersion(),
+                                OffsetDateTime.now(ZoneOffset.UTC)
+                                        .truncatedTo(ChronoUnit.SECONDS)
+                                        .toString());
                 SavedModel.save(model, output, meta);
-                spec.commandLine().getOut().printf(
-                        Locale.ROOT, "Imported %s into %s (test accuracy %.4f)%n", file, output, accuracy);
+                spec.commandLine()
+                        .getOut()
+                        .printf(
+                                Locale.ROOT,
+                                "Imported %s into %s (test accuracy %.4f)%n",
+                                file,
+                                output,
+                                accuracy);
             }
             return 0;
         }

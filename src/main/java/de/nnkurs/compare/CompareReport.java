@@ -2,6 +2,7 @@ package de.nnkurs.compare;
 
 import de.nnkurs.io.AtomicFile;
 import de.nnkurs.training.EpochResult;
+
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -100,45 +101,60 @@ public final class CompareReport {
         String title =
                 String.format(
                         Locale.ROOT,
-                        "slides' loop, %s model: Java (DJL) vs Python (PyTorch), same weights and batches",
+                        "slides' loop, %s model: Java (DJL) vs Python (PyTorch), same weights and"
+                            + " batches",
                         python.variant());
         LossPlot.write(
                 dir.resolve("loss.png"),
                 title,
                 List.of(
-                        new LossPlot.Series("Python, torch.optim.Adam", python.stepLosses(), Color.GRAY),
-                        new LossPlot.Series("Java, adam (PyTorch's update)", java.stepLosses(), Color.BLUE),
                         new LossPlot.Series(
-                                "Java, djl-adam (DJL's Adam)", djl.stepLosses(), new Color(230, 120, 0))),
+                                "Python, torch.optim.Adam", python.stepLosses(), Color.GRAY),
+                        new LossPlot.Series(
+                                "Java, adam (PyTorch's update)", java.stepLosses(), Color.BLUE),
+                        new LossPlot.Series(
+                                "Java, djl-adam (DJL's Adam)",
+                                djl.stepLosses(),
+                                new Color(230, 120, 0))),
                 List.of(
                         new LossPlot.Series("Java adam vs Python", dJava, Color.BLUE),
-                        new LossPlot.Series("Java djl-adam vs Python", dDjl, new Color(230, 120, 0))));
+                        new LossPlot.Series(
+                                "Java djl-adam vs Python", dDjl, new Color(230, 120, 0))));
 
         String md = markdown(python, java, djl, dJava, dDjl);
-        AtomicFile.write(dir.resolve("report.md"), out -> out.write(md.getBytes(StandardCharsets.UTF_8)));
+        AtomicFile.write(
+                dir.resolve("report.md"), out -> out.write(md.getBytes(StandardCharsets.UTF_8)));
         return md;
     }
 
     private static String markdown(
-            RunRecord python, RunRecord java, RunRecord djl, List<Double> dJava, List<Double> dDjl) {
+            RunRecord python,
+            RunRecord java,
+            RunRecord djl,
+            List<Double> dJava,
+            List<Double> dDjl) {
         StringBuilder sb = new StringBuilder();
         int steps = python.stepLosses().size();
         sb.append("# Java (DJL) vs Python (PyTorch): the slides' MNIST loop\n\n");
         sb.append(
                 String.format(
                         Locale.ROOT,
-                        "Both sides start from the same weights (`init.npz`) and see the same batches"
-                                + " (`order.npz`): %d epoch(s), %d steps, batch size %d, lr %s,"
-                                + " %s model.%n%n",
+                        "Both sides start from the same weights (`init.npz`) and see the same"
+                            + " batches (`order.npz`): %d epoch(s), %d steps, batch size %d, lr %s,"
+                            + " %s model.%n%n",
                         python.history().size(),
                         steps,
                         python.batchSize(),
                         python.learningRate(),
                         python.variant()));
         int all = Math.max(steps, 1);
-        sb.append("| per-step \\|Δloss\\| vs Python | first ").append(CLOSE_STEPS)
-                .append(": max | mean | first ").append(NEAR_STEPS)
-                .append(": max | mean | all ").append(all).append(": max | mean |\n");
+        sb.append("| per-step \\|Δloss\\| vs Python | first ")
+                .append(CLOSE_STEPS)
+                .append(": max | mean | first ")
+                .append(NEAR_STEPS)
+                .append(": max | mean | all ")
+                .append(all)
+                .append(": max | mean |\n");
         sb.append("| --- | --- | --- | --- | --- | --- | --- |\n");
         row(sb, "Java, `adam` (PyTorch's update)", dJava, all);
         row(sb, "Java, `djl-adam` (DJL's Adam)", dDjl, all);
@@ -167,9 +183,21 @@ public final class CompareReport {
         Window near = window(dJava, NEAR_STEPS);
         double gap = Math.abs(java.testAccuracy() - python.testAccuracy()) * 100;
         sb.append("Targets for Java `adam`:\n\n");
-        sb.append(target(close.max() <= 1e-5, fmt("max \\|Δloss\\| ≤ 1e-5 over the first %d steps", close.steps()), fmt("%.2e", close.max())));
-        sb.append(target(near.max() <= 1e-3, fmt("max \\|Δloss\\| ≤ 1e-3 over the first %d steps", near.steps()), fmt("%.2e", near.max())));
-        sb.append(target(gap <= 0.5, "test accuracies within 0.5 percentage points", fmt("%.2f pp", gap)));
+        sb.append(
+                target(
+                        close.max() <= 1e-5,
+                        fmt("max \\|Δloss\\| ≤ 1e-5 over the first %d steps", close.steps()),
+                        fmt("%.2e", close.max())));
+        sb.append(
+                target(
+                        near.max() <= 1e-3,
+                        fmt("max \\|Δloss\\| ≤ 1e-3 over the first %d steps", near.steps()),
+                        fmt("%.2e", near.max())));
+        sb.append(
+                target(
+                        gap <= 0.5,
+                        "test accuracies within 0.5 percentage points",
+                        fmt("%.2f pp", gap)));
         sb.append("\n![loss per step and |Δloss|](loss.png)\n");
         return sb.toString();
     }
@@ -197,8 +225,15 @@ public final class CompareReport {
             RunRecord python,
             RunRecord java,
             RunRecord djl) {
-        return "| " + label + " | " + cell.apply(python) + " | " + cell.apply(java) + " | "
-                + cell.apply(djl) + " |\n";
+        return "| "
+                + label
+                + " | "
+                + cell.apply(python)
+                + " | "
+                + cell.apply(java)
+                + " | "
+                + cell.apply(djl)
+                + " |\n";
     }
 
     private static String seconds(RunRecord r) {
@@ -215,7 +250,13 @@ public final class CompareReport {
     }
 
     private static String target(boolean met, String what, String measured) {
-        return "- " + (met ? "met" : "**not met**") + ": " + what + " (measured " + measured + ")\n";
+        return "- "
+                + (met ? "met" : "**not met**")
+                + ": "
+                + what
+                + " (measured "
+                + measured
+                + ")\n";
     }
 
     private static String pct(double share) {

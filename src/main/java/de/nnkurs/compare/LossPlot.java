@@ -1,6 +1,7 @@
 package de.nnkurs.compare;
 
 import de.nnkurs.io.AtomicFile;
+
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+
 import javax.imageio.ImageIO;
 
 /** Draws the per-step loss curves and their differences as a PNG, with plain java.awt. */
@@ -53,7 +55,12 @@ public final class LossPlot {
             g.drawString(title, LEFT, 24);
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
             panel(g, TOP, "loss per step", losses, false);
-            panel(g, TOP + PANEL + GAP, "|Δloss| per step vs Python (log scale; 0 is drawn at 1e-9)", differences, true);
+            panel(
+                    g,
+                    TOP + PANEL + GAP,
+                    "|Δloss| per step vs Python (log scale; 0 is drawn at 1e-9)",
+                    differences,
+                    true);
         } finally {
             g.dispose();
         }
@@ -86,8 +93,10 @@ public final class LossPlot {
         for (int i = 0; i <= 4; i++) {
             double v = lo + (hi - lo) * i / 4;
             int y = top + PANEL - (int) Math.round(PANEL * (v - lo) / (hi - lo));
-            String text = log ? String.format(Locale.ROOT, "1e%d", Math.round(v))
-                    : String.format(Locale.ROOT, "%.3f", v);
+            String text =
+                    log
+                            ? String.format(Locale.ROOT, "1e%d", Math.round(v))
+                            : String.format(Locale.ROOT, "%.3f", v);
             g.setColor(new Color(230, 230, 230));
             g.drawLine(LEFT + 1, y, LEFT + w - 1, y);
             g.setColor(Color.BLACK);

@@ -2,14 +2,17 @@ package de.nnkurs.compare;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
+
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
+
 import de.nnkurs.data.InvalidDataException;
 import de.nnkurs.io.AtomicFile;
 import de.nnkurs.training.EpochResult;
 import de.nnkurs.training.TrainingResult;
 import de.nnkurs.training.TrainingSettings;
+
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Reader;
@@ -60,7 +63,8 @@ public record RunRecord(
      * @param result what the run produced
      * @return the record
      */
-    public static RunRecord ofJava(TrainingSettings settings, String variant, TrainingResult result) {
+    public static RunRecord ofJava(
+            TrainingSettings settings, String variant, TrainingResult result) {
         Map<String, String> versions = new LinkedHashMap<>();
         versions.put("djl", Engine.getDjlVersion());
         versions.put("libtorch", Engine.getInstance().getVersion());
@@ -111,7 +115,8 @@ public record RunRecord(
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             RunRecord record = GSON.fromJson(r, RunRecord.class);
             if (record == null || record.stepLosses() == null || record.testPredictions() == null) {
-                throw new InvalidDataException(file, "not a run record (no stepLosses/testPredictions)");
+                throw new InvalidDataException(
+                        file, "not a run record (no stepLosses/testPredictions)");
             }
             return record;
         } catch (JsonParseException e) {

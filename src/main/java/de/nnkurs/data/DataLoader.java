@@ -6,7 +6,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Batch;
 import ai.djl.translate.Batchifier;
+
 import de.nnkurs.Lesson;
+
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Random;
@@ -17,9 +19,9 @@ import java.util.Random;
  *
  * <p>Each {@code for} over the loader is one epoch: with {@code shuffle} it draws a fresh
  * permutation, like PyTorch's {@code RandomSampler}; the last, partial batch is kept ({@code
- * drop_last=False}). A batch holds images {@code (B, 1, 28, 28)} as float32 after {@code ToTensor()}
- * and {@code Normalize((0.5,), (0.5,))}, and labels {@code (B)} as int64, each in its own
- * sub-manager of the caller's manager that closes with the batch.
+ * drop_last=False}). A batch holds images {@code (B, 1, 28, 28)} as float32 after {@code
+ * ToTensor()} and {@code Normalize((0.5,), (0.5,))}, and labels {@code (B)} as int64, each in its
+ * own sub-manager of the caller's manager that closes with the batch.
  */
 public final class DataLoader implements Iterable<Batch> {
 
@@ -100,7 +102,9 @@ public final class DataLoader implements Iterable<Batch> {
             labels[i] = split.labels()[example];
         }
         NDManager batchManager = manager.newSubManager();
-        NDArray x = batchManager.create(images, new Shape(size, 1, Lesson.IMAGE_SIDE, Lesson.IMAGE_SIDE));
+        NDArray x =
+                batchManager.create(
+                        images, new Shape(size, 1, Lesson.IMAGE_SIDE, Lesson.IMAGE_SIDE));
         NDArray y = batchManager.create(labels, new Shape(size));
         return new Batch(
                 batchManager,

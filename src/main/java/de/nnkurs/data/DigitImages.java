@@ -1,6 +1,7 @@
 package de.nnkurs.data;
 
 import de.nnkurs.Lesson;
+
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 
@@ -18,7 +19,8 @@ public final class DigitImages {
      */
     public static BufferedImage of(MnistSplit split, int index) {
         BufferedImage image =
-                new BufferedImage(Lesson.IMAGE_SIDE, Lesson.IMAGE_SIDE, BufferedImage.TYPE_BYTE_GRAY);
+                new BufferedImage(
+                        Lesson.IMAGE_SIDE, Lesson.IMAGE_SIDE, BufferedImage.TYPE_BYTE_GRAY);
         byte[] target = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
         System.arraycopy(split.pixels(), index * Lesson.INPUT, target, 0, Lesson.INPUT);
         return image;

@@ -15,8 +15,8 @@ import java.util.zip.ZipException;
 /**
  * Reads MNIST-format IDX files (unsigned bytes, big-endian sizes), raw or gzip-compressed.
  *
- * <p>Every size in the header is checked against the file length before anything is allocated, so
- * a damaged or hostile header produces an {@link InvalidDataException} instead of an {@code
+ * <p>Every size in the header is checked against the file length before anything is allocated, so a
+ * damaged or hostile header produces an {@link InvalidDataException} instead of an {@code
  * OutOfMemoryError}.
  */
 public final class IdxReader {
@@ -161,7 +161,8 @@ public final class IdxReader {
             int size = readInt("the " + what);
             if (size < 0) {
                 throw new InvalidDataException(
-                        file, "header " + what + " " + Integer.toUnsignedString(size) + " is too large");
+                        file,
+                        "header " + what + " " + Integer.toUnsignedString(size) + " is too large");
             }
             return size;
         }
@@ -172,7 +173,11 @@ public final class IdxReader {
             if (payload > Integer.MAX_VALUE - 16) {
                 throw new InvalidDataException(
                         file,
-                        "header declares " + declared + " (" + payload + " bytes), too large to load");
+                        "header declares "
+                                + declared
+                                + " ("
+                                + payload
+                                + " bytes), too large to load");
             }
             if (!gzip && expected != fileSize) {
                 String problem =
@@ -218,7 +223,8 @@ public final class IdxReader {
             } catch (EOFException e) {
                 // GZIPInputStream reports a cut-off stream as EOFException.
                 throw new InvalidDataException(
-                        file, "truncated: gzip data ends after " + filled + " of " + length + " bytes");
+                        file,
+                        "truncated: gzip data ends after " + filled + " of " + length + " bytes");
             }
             return data;
         }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Locale;
+
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -53,7 +54,8 @@ public final class ImageFiles {
                     width = reader.getWidth(0);
                     height = reader.getHeight(0);
                 } catch (IOException | RuntimeException e) {
-                    throw new InvalidDataException(file, "unreadable image header (" + detail(e) + ")");
+                    throw new InvalidDataException(
+                            file, "unreadable image header (" + detail(e) + ")");
                 }
                 if (width < 1 || height < 1 || width * height > MAX_PIXELS) {
                     throw new InvalidDataException(
@@ -69,7 +71,8 @@ public final class ImageFiles {
                 try {
                     return reader.read(0);
                 } catch (IOException | RuntimeException e) {
-                    throw new InvalidDataException(file, "cannot decode the image (" + detail(e) + ")");
+                    throw new InvalidDataException(
+                            file, "cannot decode the image (" + detail(e) + ")");
                 }
             } finally {
                 reader.dispose();

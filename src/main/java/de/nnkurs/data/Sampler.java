@@ -3,7 +3,9 @@ package de.nnkurs.data;
 import java.util.List;
 import java.util.Random;
 
-/** Chooses the order in which an epoch visits the examples, like {@code torch.utils.data.Sampler}. */
+/**
+ * Chooses the order in which an epoch visits the examples, like {@code torch.utils.data.Sampler}.
+ */
 @FunctionalInterface
 public interface Sampler {
 

@@ -2,6 +2,7 @@ package de.nnkurs.evaluation;
 
 import de.nnkurs.Lesson;
 import de.nnkurs.data.MnistSplit;
+
 import java.util.Locale;
 import java.util.Objects;
 
@@ -29,8 +30,8 @@ public final class ConfusionMatrix {
      * @param predicted the predicted class of each example, in the same order
      * @param classes the number of classes; every value must lie in {@code 0..classes-1}
      * @return the matrix
-     * @throws IllegalArgumentException if the lengths differ, {@code classes < 1} or a value is
-     *     out of range
+     * @throws IllegalArgumentException if the lengths differ, {@code classes < 1} or a value is out
+     *     of range
      */
     public static ConfusionMatrix of(int[] labels, int[] predicted, int classes) {
         if (classes < 1) {
@@ -166,11 +167,17 @@ public final class ConfusionMatrix {
             for (int p = 0; p < classes(); p++) {
                 sb.append(String.format(Locale.ROOT, cell, counts[a][p]));
             }
-            sb.append(String.format(
-                    Locale.ROOT, "  %9s  %6s\n", format(precision(a)), format(recall(a))));
+            sb.append(
+                    String.format(
+                            Locale.ROOT, "  %9s  %6s\n", format(precision(a)), format(recall(a))));
         }
-        sb.append(String.format(
-                Locale.ROOT, "accuracy %s (%d of %d)\n", format(accuracy()), correct(), total));
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "accuracy %s (%d of %d)\n",
+                        format(accuracy()),
+                        correct(),
+                        total));
         return sb.toString();
     }
 

@@ -4,6 +4,7 @@ import de.nnkurs.Lesson;
 import de.nnkurs.data.DigitImages;
 import de.nnkurs.data.MnistSplit;
 import de.nnkurs.io.AtomicFile;
+
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+
 import javax.imageio.ImageIO;
 
 /** Draws a confusion matrix as a heat map and the misclassified digits as a grid, as PNGs. */

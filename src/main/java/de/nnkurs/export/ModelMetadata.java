@@ -1,6 +1,7 @@
 package de.nnkurs.export;
 
 import de.nnkurs.training.EpochResult;
+
 import java.util.List;
 import java.util.Map;
 

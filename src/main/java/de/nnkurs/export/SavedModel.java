@@ -2,16 +2,19 @@ package de.nnkurs.export;
 
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
+
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
+
+import de.nnkurs.Lesson;
 import de.nnkurs.data.InvalidDataException;
 import de.nnkurs.io.AtomicDirectory;
-import de.nnkurs.Lesson;
 import de.nnkurs.model.Architecture;
 import de.nnkurs.model.Models;
-import de.nnkurs.slides.HiddenActivation;
 import de.nnkurs.model.Variant;
+import de.nnkurs.slides.HiddenActivation;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
@@ -108,7 +111,8 @@ public final class SavedModel {
                             variant);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new InvalidDataException(
-                    dir.resolve(ModelMetadata.FILE_NAME), "unusable architecture (" + e.getMessage() + ")");
+                    dir.resolve(ModelMetadata.FILE_NAME),
+                    "unusable architecture (" + e.getMessage() + ")");
         }
         Model model = Model.newInstance(meta.name());
         try {

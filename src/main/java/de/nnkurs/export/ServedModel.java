@@ -6,9 +6,11 @@ import ai.djl.modality.cv.Image;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
+
 import de.nnkurs.data.InvalidDataException;
 import de.nnkurs.data.Sha256;
 import de.nnkurs.io.AtomicDirectory;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -57,13 +59,18 @@ public final class ServedModel {
         try (ZipFile zip = new ZipFile(model.toFile())) {
             ZipEntry entry =
                     zip.stream()
-                            .filter(e -> e.getName().endsWith("/" + ServingExport.PROPERTIES)
-                                    || e.getName().equals(ServingExport.PROPERTIES))
+                            .filter(
+                                    e ->
+                                            e.getName().endsWith("/" + ServingExport.PROPERTIES)
+                                                    || e.getName().equals(ServingExport.PROPERTIES))
                             .findFirst()
                             .orElseThrow(
-                                    () -> new InvalidDataException(model, "zip holds no serving.properties"));
+                                    () ->
+                                            new InvalidDataException(
+                                                    model, "zip holds no serving.properties"));
             try (InputStream in = zip.getInputStream(entry)) {
-                properties.load(new StringReader(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+                properties.load(
+                        new StringReader(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
             }
             return properties;
         } catch (java.util.zip.ZipException e) {
@@ -86,14 +93,16 @@ public final class ServedModel {
             throws IOException {
         Map<String, Object> arguments = new HashMap<>();
         Map<String, String> options = new HashMap<>();
-        properties(model).forEach((k, v) -> {
-            String key = k.toString();
-            if (key.startsWith("option.")) {
-                options.put(key.substring("option.".length()), v.toString());
-            } else {
-                arguments.put(key, v.toString());
-            }
-        });
+        properties(model)
+                .forEach(
+                        (k, v) -> {
+                            String key = k.toString();
+                            if (key.startsWith("option.")) {
+                                options.put(key.substring("option.".length()), v.toString());
+                            } else {
+                                arguments.put(key, v.toString());
+                            }
+                        });
         return Criteria.builder()
                 .setTypes(input, output)
                 .optModelPath(model.toAbsolutePath())
@@ -131,7 +140,8 @@ public final class ServedModel {
         try {
             return criteria(folder, Image.class, Classifications.class).loadModel();
         } catch (ModelNotFoundException | MalformedModelException | RuntimeException e) {
-            throw new InvalidDataException(folder, "cannot load the exported model (" + e.getMessage() + ")");
+            throw new InvalidDataException(
+                    folder, "cannot load the exported model (" + e.getMessage() + ")");
         }
     }
 
@@ -142,7 +152,8 @@ public final class ServedModel {
             for (ZipEntry entry : java.util.Collections.list(zip.entries())) {
                 Path out = root.resolve(entry.getName()).normalize();
                 if (!out.startsWith(root)) {
-                    throw new InvalidDataException(zipFile, "entry " + entry.getName() + " leaves the zip's folder");
+                    throw new InvalidDataException(
+                            zipFile, "entry " + entry.getName() + " leaves the zip's folder");
                 }
                 if (entry.isDirectory()) {
                     Files.createDirectories(out);
@@ -163,7 +174,9 @@ public final class ServedModel {
                     .map(Path::getParent)
                     .findFirst()
                     .orElseThrow(
-                            () -> new InvalidDataException(zipFile, "zip holds no serving.properties"));
+                            () ->
+                                    new InvalidDataException(
+                                            zipFile, "zip holds no serving.properties"));
         }
     }
 }

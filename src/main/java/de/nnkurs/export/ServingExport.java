@@ -8,11 +8,13 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+
 import de.nnkurs.Lesson;
 import de.nnkurs.data.InvalidDataException;
-import de.nnkurs.model.Architecture;
 import de.nnkurs.io.AtomicDirectory;
 import de.nnkurs.io.AtomicFile;
+import de.nnkurs.model.Architecture;
+
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -33,8 +35,8 @@ import java.util.zip.ZipOutputStream;
  *
  * <p>The served block is DJL's own {@code MlpBlockFactory} MLP (flatten, Linear/ReLU…, Linear:
  * logits), which DJL Serving ships; the translator is DJL's {@code
- * ImageClassificationTranslatorFactory} (grayscale, resize to 28×28, {@code ToTensor}, softmax,
- * top 3). That translator cannot express the course's {@code Normalize((0.5,), (0.5,))} for one
+ * ImageClassificationTranslatorFactory} (grayscale, resize to 28×28, {@code ToTensor}, softmax, top
+ * 3). That translator cannot express the course's {@code Normalize((0.5,), (0.5,))} for one
  * channel, so the normalisation is folded into the first layer: with x' = (x − μ)/σ, {@code W·x' +
  * b = (W/σ)·x + (b − (μ/σ)·W·1)}. The served model therefore takes {@code ToTensor}'s [0, 1] input
  * and gives exactly the trained model's probabilities.
@@ -64,12 +66,17 @@ public final class ServingExport {
         if (meta.activation() != null && !meta.activation().equals("relu")) {
             throw new InvalidDataException(
                     trainedDir,
-                    "uses " + meta.activation() + "; DJL Serving's MlpBlockFactory builds ReLU"
+                    "uses "
+                            + meta.activation()
+                            + "; DJL Serving's MlpBlockFactory builds ReLU"
                             + " networks only, so only ReLU models can be exported");
         }
         int[] hidden;
         try {
-            hidden = Architecture.hiddenOf(meta.architecture()).stream().mapToInt(Integer::intValue).toArray();
+            hidden =
+                    Architecture.hiddenOf(meta.architecture()).stream()
+                            .mapToInt(Integer::intValue)
+                            .toArray();
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new InvalidDataException(trainedDir, "unusable architecture in metadata.json");
         }
@@ -89,19 +96,23 @@ public final class ServingExport {
             // A temporary zip first: a failure below leaves both the old folder and old zip.
             Files.createDirectories(root);
             Path partialZip =
-                    Files.createFile(root.resolve("." + name + "." + UUID.randomUUID() + ".zip.partial"));
+                    Files.createFile(
+                            root.resolve("." + name + "." + UUID.randomUUID() + ".zip.partial"));
             try {
                 AtomicDirectory.write(
                         folder,
                         dir -> {
                             served.save(dir, name);
-                            Files.writeString(dir.resolve(PROPERTIES), properties(name, meta, hidden));
+                            Files.writeString(
+                                    dir.resolve(PROPERTIES), properties(name, meta, hidden));
                             Files.writeString(dir.resolve(SYNSET), synset());
                             try (Writer w =
                                     Files.newBufferedWriter(
                                             dir.resolve(ModelMetadata.FILE_NAME),
                                             StandardCharsets.UTF_8)) {
-                                w.write(Files.readString(trainedDir.resolve(ModelMetadata.FILE_NAME)));
+                                w.write(
+                                        Files.readString(
+                                                trainedDir.resolve(ModelMetadata.FILE_NAME)));
                             }
                             zip(dir, name, partialZip);
                         });
@@ -120,22 +131,31 @@ public final class ServingExport {
     /** Returns the text of {@code serving.properties} for a model. */
     static String properties(String name, ModelMetadata meta, int[] widths) {
         String hidden =
-                java.util.Arrays.stream(widths).mapToObj(String::valueOf).collect(Collectors.joining(","));
+                java.util.Arrays.stream(widths)
+                        .mapToObj(String::valueOf)
+                        .collect(Collectors.joining(","));
         return String.join(
                 "\n",
-                "# The slides' MNIST classifier (" + meta.architecture() + ", " + meta.variant()
-                        + " variant, test accuracy " + String.format(Locale.ROOT, "%.4f", meta.testAccuracy())
+                "# The slides' MNIST classifier ("
+                        + meta.architecture()
+                        + ", "
+                        + meta.variant()
+                        + " variant, test accuracy "
+                        + String.format(Locale.ROOT, "%.4f", meta.testAccuracy())
                         + "), exported by nnkurs for DJL Serving.",
                 "engine=PyTorch",
                 "option.modelName=" + name,
-                "# DJL's MLP: flatten, then Linear/ReLU for each hidden width, then Linear (logits).",
+                "# DJL's MLP: flatten, then Linear/ReLU for each hidden width, then Linear"
+                    + " (logits).",
                 "blockFactory=ai.djl.basicmodelzoo.basic.MlpBlockFactory",
                 "width=" + Lesson.IMAGE_SIDE,
                 "height=" + Lesson.IMAGE_SIDE,
                 "output=" + Lesson.OUTPUT,
                 "hidden=" + hidden,
-                "# Grayscale, resized to 28x28, ToTensor to [0, 1]; Normalize((0.5,), (0.5,)) is folded",
-                "# into the first layer's weights. Softmax over the logits gives the probabilities.",
+                "# Grayscale, resized to 28x28, ToTensor to [0, 1]; Normalize((0.5,), (0.5,)) is"
+                    + " folded",
+                "# into the first layer's weights. Softmax over the logits gives the"
+                    + " probabilities.",
                 "translatorFactory=ai.djl.modality.cv.translator.ImageClassificationTranslatorFactory",
                 "flag=GRAYSCALE",
                 "resize=true",

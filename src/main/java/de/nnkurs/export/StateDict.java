@@ -8,8 +8,10 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.util.Pair;
+
 import de.nnkurs.data.InvalidDataException;
 import de.nnkurs.io.AtomicFile;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -20,9 +22,9 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * The weights of the sequential model under the names of the slides' {@code nn.Sequential}
- * {@code state_dict}: {@code 0.weight}, {@code 0.bias}, {@code 2.weight}, … {@code 6.bias}, as
- * {@code .npz} or {@code .safetensors}, so that Python loads them with {@code load_state_dict}.
+ * The weights of the sequential model under the names of the slides' {@code nn.Sequential} {@code
+ * state_dict}: {@code 0.weight}, {@code 0.bias}, {@code 2.weight}, … {@code 6.bias}, as {@code
+ * .npz} or {@code .safetensors}, so that Python loads them with {@code load_state_dict}.
  */
 public final class StateDict {
 
@@ -38,7 +40,8 @@ public final class StateDict {
      */
     public static Map<String, Parameter> parameters(Block block) {
         if (!(block instanceof SequentialBlock)) {
-            throw new IllegalArgumentException("state_dict names need the nn.Sequential style model");
+            throw new IllegalArgumentException(
+                    "state_dict names need the nn.Sequential style model");
         }
         Map<String, Parameter> named = new LinkedHashMap<>();
         int index = 0;
@@ -144,6 +147,7 @@ public final class StateDict {
         if (name.endsWith(".safetensors")) {
             return NDList.Encoding.SAFETENSORS;
         }
-        throw new IllegalArgumentException(file + ": weights file must end in .npz or .safetensors");
+        throw new IllegalArgumentException(
+                file + ": weights file must end in .npz or .safetensors");
     }
 }

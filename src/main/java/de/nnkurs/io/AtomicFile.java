@@ -35,11 +35,16 @@ public final class AtomicFile {
     public static void write(Path target, Contents contents) throws IOException {
         Path absolute = target.toAbsolutePath().normalize();
         Files.createDirectories(absolute.getParent());
-        // Not createTempFile: that makes the file private to its owner, which the result should not be.
+        // Not createTempFile: that makes the file private to its owner, which the result should not
+        // be.
         Path partial =
                 Files.createFile(
                         absolute.resolveSibling(
-                                "." + absolute.getFileName() + "." + UUID.randomUUID() + ".partial"));
+                                "."
+                                        + absolute.getFileName()
+                                        + "."
+                                        + UUID.randomUUID()
+                                        + ".partial"));
         try {
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(partial))) {
                 contents.writeTo(out);

@@ -2,6 +2,7 @@ package de.nnkurs.model;
 
 import de.nnkurs.Lesson;
 import de.nnkurs.slides.HiddenActivation;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -72,7 +73,12 @@ public record Architecture(List<Integer> hidden, HiddenActivation activation, Va
                 || !parts[0].equals(Integer.toString(Lesson.INPUT))
                 || !parts[parts.length - 1].equals(Integer.toString(Lesson.OUTPUT))) {
             throw new IllegalArgumentException(
-                    "architecture " + text + " does not run from " + Lesson.INPUT + " to " + Lesson.OUTPUT);
+                    "architecture "
+                            + text
+                            + " does not run from "
+                            + Lesson.INPUT
+                            + " to "
+                            + Lesson.OUTPUT);
         }
         List<Integer> hidden = new ArrayList<>();
         for (int i = 1; i < parts.length - 1; i++) {

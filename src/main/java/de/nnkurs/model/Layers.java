@@ -13,8 +13,8 @@ public final class Layers {
      * Returns {@code nn.Linear(in, out)} with PyTorch's default initialisation.
      *
      * <p>PyTorch draws weights with {@code kaiming_uniform_(a=√5)}, which is uniform in (−1/√in,
-     * 1/√in), and biases from the same range. DJL's default (Xavier) would start the Java run from a
-     * different distribution than the Python one.
+     * 1/√in), and biases from the same range. DJL's default (Xavier) would start the Java run from
+     * a different distribution than the Python one.
      *
      * @param in input features ({@code fan_in})
      * @param out output features

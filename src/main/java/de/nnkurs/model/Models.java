@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
+
 import de.nnkurs.Lesson;
 
 /** Builds the slides' MNIST classifier. */

@@ -10,8 +10,10 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.Batch;
 import ai.djl.util.Pair;
+
 import de.nnkurs.data.DataLoader;
 import de.nnkurs.data.MnistSplit;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,8 +23,8 @@ import java.util.List;
  *
  * <p>A ReLU unit in that state outputs 0 for every input and gets zero gradient, so nothing can
  * move it back: it has died. "Dead" is defined here on the pre-activation {@code z = x·Wᵀ + b} of
- * each hidden Linear layer (every Linear but the last), not on the activation's output, so that
- * the count means the same for every activation: a Leaky ReLU or ALReLU unit in that state still
+ * each hidden Linear layer (every Linear but the last), not on the activation's output, so that the
+ * count means the same for every activation: a Leaky ReLU or ALReLU unit in that state still
  * outputs α·z ≠ 0 and still gets gradient α, so it can come back. A NaN pre-activation (a diverged
  * training) is neither dead nor alive and raises {@link IllegalStateException}.
  */
@@ -121,7 +123,10 @@ public final class DeadUnits {
             for (int u = 0; u < dead[l].length; u++) {
                 if (Float.isNaN(maxPreActivations[l][u])) {
                     throw new IllegalStateException(
-                            "hidden layer " + (l + 1) + ", unit " + u
+                            "hidden layer "
+                                    + (l + 1)
+                                    + ", unit "
+                                    + u
                                     + ": pre-activation is NaN, the training has diverged");
                 }
                 dead[l][u] = maxPreActivations[l][u] <= 0;

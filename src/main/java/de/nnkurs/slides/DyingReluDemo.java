@@ -18,10 +18,12 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Adam;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+
 import de.nnkurs.Lesson;
 import de.nnkurs.data.DataLoader;
 import de.nnkurs.data.MnistSplit;
 import de.nnkurs.model.Layers;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -31,19 +33,19 @@ import java.util.Random;
  * Provokes dying ReLUs and counts the dead units per hidden layer before training and after each
  * epoch.
  *
- * <p>The default provocation starts every hidden bias at −3 and otherwise trains as the lesson
- * does (Adam, lr 0.003, batch 256, two epochs). With PyTorch's initial weights every
- * pre-activation is then below 0 for every image, so every ReLU unit is dead from the first step:
- * its gradient is exactly 0, and not even Adam, which rescales small gradients, can move it.
- * Leaky ReLU and ALReLU keep a gradient of α (−α for ALReLU) on the negative side, which Adam
- * amplifies, so their units revive. Measured on the 60,000 MNIST training images, 784-64-64-10,
- * dead units per layer after two epochs: ReLU 64/64 (loss stays 2.30), Leaky ReLU 13/6, ALReLU
- * 23/41. ALReLU revives fewer because it is V-shaped: lowering a negative pre-activation raises
- * its output too, so nothing pulls a unit back above 0.
+ * <p>The default provocation starts every hidden bias at −3 and otherwise trains as the lesson does
+ * (Adam, lr 0.003, batch 256, two epochs). With PyTorch's initial weights every pre-activation is
+ * then below 0 for every image, so every ReLU unit is dead from the first step: its gradient is
+ * exactly 0, and not even Adam, which rescales small gradients, can move it. Leaky ReLU and ALReLU
+ * keep a gradient of α (−α for ALReLU) on the negative side, which Adam amplifies, so their units
+ * revive. Measured on the 60,000 MNIST training images, 784-64-64-10, dead units per layer after
+ * two epochs: ReLU 64/64 (loss stays 2.30), Leaky ReLU 13/6, ALReLU 23/41. ALReLU revives fewer
+ * because it is V-shaped: lowering a negative pre-activation raises its output too, so nothing
+ * pulls a unit back above 0.
  *
- * <p>The other provocation, plain SGD with a large learning rate, kills units during training:
- * at lr 0.4 ReLU ends with 37/48, Leaky ReLU 37/0, ALReLU 40/48; at lr 0.1 hardly any die, and at
- * 0.5 Leaky ReLU diverges. Dead units are counted with {@link DeadUnits} on the training images.
+ * <p>The other provocation, plain SGD with a large learning rate, kills units during training: at
+ * lr 0.4 ReLU ends with 37/48, Leaky ReLU 37/0, ALReLU 40/48; at lr 0.1 hardly any die, and at 0.5
+ * Leaky ReLU diverges. Dead units are counted with {@link DeadUnits} on the training images.
  */
 public final class DyingReluDemo {
 

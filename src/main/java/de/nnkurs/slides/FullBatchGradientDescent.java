@@ -6,15 +6,16 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
+
 import de.nnkurs.data.DataLoader;
 import de.nnkurs.data.MnistSplit;
 
 /**
  * Full-batch gradient descent: one step per pass over the whole training set.
  *
- * <p>The whole set rarely fits through the network at once, so the gradient is accumulated chunk
- * by chunk. DJL, like PyTorch, adds each backward's gradient to what is there, so backpropagating
- * each chunk's mean loss scaled by {@code chunk/N} sums to the gradient of the mean loss over all N
+ * <p>The whole set rarely fits through the network at once, so the gradient is accumulated chunk by
+ * chunk. DJL, like PyTorch, adds each backward's gradient to what is there, so backpropagating each
+ * chunk's mean loss scaled by {@code chunk/N} sums to the gradient of the mean loss over all N
  * examples; then a single optimizer step (e.g. {@link SlideSgd}) applies it.
  */
 public final class FullBatchGradientDescent {

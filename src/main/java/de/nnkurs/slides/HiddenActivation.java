@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.LambdaBlock;
+
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -12,10 +13,10 @@ import java.util.stream.Collectors;
 /**
  * The slides' activation functions for hidden layers, each with a CLI name, a block and a function.
  *
- * <p>Where DJL has a correct built-in it is used: sigmoid, tanh, ReLU, Leaky ReLU, ELU, SELU,
- * GELU, Swish and ReLU6. This package supplies ALReLU (new), RReLU (missing in DJL), PReLU (DJL's
- * throws on the PyTorch engine) and Mish (DJL's {@code Activation.mish} takes {@code log2} where
- * the definition has {@code ln}).
+ * <p>Where DJL has a correct built-in it is used: sigmoid, tanh, ReLU, Leaky ReLU, ELU, SELU, GELU,
+ * Swish and ReLU6. This package supplies ALReLU (new), RReLU (missing in DJL), PReLU (DJL's throws
+ * on the PyTorch engine) and Mish (DJL's {@code Activation.mish} takes {@code log2} where the
+ * definition has {@code ln}).
  */
 public enum HiddenActivation {
 
@@ -123,8 +124,8 @@ public enum HiddenActivation {
     /**
      * Applies the activation element-wise, as in inference.
      *
-     * <p>PReLU uses its initial α = 0.25 and RReLU its inference slope 11/48; their blocks
-     * differ in training (α learned, slopes random).
+     * <p>PReLU uses its initial α = 0.25 and RReLU its inference slope 11/48; their blocks differ
+     * in training (α learned, slopes random).
      *
      * @param x the input
      * @return a new array of the same shape

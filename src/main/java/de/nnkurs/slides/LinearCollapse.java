@@ -69,7 +69,9 @@ public final class LinearCollapse {
             for (Pair<String, Block> child : stack.getChildren()) {
                 if (!(child.getValue() instanceof Linear linear)) {
                     throw new IllegalArgumentException(
-                            "only Linear layers collapse, but " + child.getKey() + " is a "
+                            "only Linear layers collapse, but "
+                                    + child.getKey()
+                                    + " is a "
                                     + child.getValue().getClass().getSimpleName());
                 }
                 NDArray wl = linear.getParameters().get("weight").getArray();

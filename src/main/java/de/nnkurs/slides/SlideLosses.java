@@ -17,10 +17,10 @@ import ai.djl.training.loss.Loss;
  *   <li>{@code L2Loss} is {@code mean(½(y − ŷ)²)}, so {@link #mse()} is exactly twice it.
  *   <li>{@code SigmoidBinaryCrossEntropyLoss} with {@code fromSigmoid=true} computes {@code
  *       mean(y·ln(ŷ + 1e-12) + (1 − y)·ln(1 − ŷ + 1e-12))} without the leading minus: it is the
- *       negative of {@link #bce()}, and minimising it would maximise the BCE. Its log floor is
- *       ln 1e-12 ≈ −27.6 where this one's is −100; apart from the sign the two agree for ŷ and
- *       1 − ŷ above about 1e-10. With {@code fromSigmoid=false} it takes logits and equals {@link #bce()} of their
- *       sigmoid.
+ *       negative of {@link #bce()}, and minimising it would maximise the BCE. Its log floor is ln
+ *       1e-12 ≈ −27.6 where this one's is −100; apart from the sign the two agree for ŷ and 1 − ŷ
+ *       above about 1e-10. With {@code fromSigmoid=false} it takes logits and equals {@link #bce()}
+ *       of their sigmoid.
  *   <li>{@code SoftmaxCrossEntropyLoss} sums over the classes and averages over the batch, as
  *       {@link #crossEntropy()} does; with {@code fromLogit=false} it expects log-probabilities,
  *       not probabilities, so it equals {@link #crossEntropy()} only when given {@code ln ŷ}.
@@ -64,8 +64,8 @@ public final class SlideLosses {
      * Returns {@code max(ln p, −100)}; where the floor applies, the gradient is 0, not NaN.
      *
      * <p>Clamping p to the smallest positive float first keeps autograd from computing 0/0 behind
-     * the floor; for every p ≥ e^−100 the value is exactly {@code ln p}. (PyTorch's BCELoss gives
-     * a large finite gradient there instead, by clamping the denominator ŷ(1 − ŷ) at 1e-12.)
+     * the floor; for every p ≥ e^−100 the value is exactly {@code ln p}. (PyTorch's BCELoss gives a
+     * large finite gradient there instead, by clamping the denominator ŷ(1 − ŷ) at 1e-12.)
      */
     static NDArray flooredLog(NDArray p) {
         return p.maximum(Float.MIN_VALUE).log().maximum(LOG_FLOOR);
@@ -73,7 +73,8 @@ public final class SlideLosses {
 
     private static NDArray labelsLike(NDList labels, NDArray prediction) {
         NDArray y = labels.singletonOrThrow();
-        if (y.getShape().dimension() == 1 && prediction.getShape().dimension() == 2
+        if (y.getShape().dimension() == 1
+                && prediction.getShape().dimension() == 2
                 && prediction.getShape().get(1) > 1) {
             y = y.oneHot((int) prediction.getShape().get(1)); // class indices → one-hot rows
         }

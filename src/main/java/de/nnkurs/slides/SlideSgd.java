@@ -3,6 +3,7 @@ package de.nnkurs.slides;
 import ai.djl.ndarray.NDArray;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
+
 import java.util.Objects;
 
 /**

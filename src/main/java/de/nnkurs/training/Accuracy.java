@@ -8,9 +8,11 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
+
 import de.nnkurs.data.DataLoader;
 import de.nnkurs.data.MnistSplit;
 import de.nnkurs.data.Sampler;
+
 import java.util.function.Function;
 
 /** Test accuracy: the share of images whose most probable class is the label. */

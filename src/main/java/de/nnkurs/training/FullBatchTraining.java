@@ -4,15 +4,17 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
+
 import de.nnkurs.data.Mnist;
 import de.nnkurs.model.Models;
 import de.nnkurs.slides.FullBatchGradientDescent;
+
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Gradient descent as the slides define it before SGD: θ ← θ − α·∂Loss/∂θ with the gradient of
- * the loss over the whole training set, so one update per epoch.
+ * Gradient descent as the slides define it before SGD: θ ← θ − α·∂Loss/∂θ with the gradient of the
+ * loss over the whole training set, so one update per epoch.
  */
 public final class FullBatchTraining {
 
@@ -52,7 +54,8 @@ public final class FullBatchTraining {
                 double seconds = (System.nanoTime() - start) / 1e9;
                 predictions = Accuracy.predict(trainer, manager, data.test());
                 EpochResult result =
-                        new EpochResult(e + 1, loss, Accuracy.of(predictions, data.test()), seconds);
+                        new EpochResult(
+                                e + 1, loss, Accuracy.of(predictions, data.test()), seconds);
                 epochs.add(result);
                 listener.onEpoch(result);
             }

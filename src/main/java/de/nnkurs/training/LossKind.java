@@ -1,7 +1,9 @@
 package de.nnkurs.training;
 
 import ai.djl.training.loss.Loss;
+
 import de.nnkurs.slides.SlideLosses;
+
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -55,7 +57,11 @@ public enum LossKind {
             }
         }
         throw new IllegalArgumentException(
-                "unknown loss '" + label + "', choose one of "
-                        + Arrays.stream(values()).map(LossKind::label).collect(Collectors.joining(", ")));
+                "unknown loss '"
+                        + label
+                        + "', choose one of "
+                        + Arrays.stream(values())
+                                .map(LossKind::label)
+                                .collect(Collectors.joining(", ")));
     }
 }

@@ -3,8 +3,10 @@ package de.nnkurs.training;
 import ai.djl.training.optimizer.Adam;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+
 import de.nnkurs.slides.SlideMomentum;
 import de.nnkurs.slides.SlideSgd;
+
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -19,7 +21,9 @@ public enum OptimizerKind {
     SGD("sgd"),
     /** SGD with momentum as the slide writes it: v ← β·v + α·∂Loss/∂θ; θ ← θ − v. */
     MOMENTUM("momentum"),
-    /** Gradient descent on the whole training set: one step per epoch ({@link FullBatchTraining}). */
+    /**
+     * Gradient descent on the whole training set: one step per epoch ({@link FullBatchTraining}).
+     */
     GD("gd");
 
     private final String label;
@@ -84,6 +88,8 @@ public enum OptimizerKind {
                 "unknown optimizer '"
                         + label
                         + "', choose one of "
-                        + Arrays.stream(values()).map(OptimizerKind::label).collect(Collectors.joining(", ")));
+                        + Arrays.stream(values())
+                                .map(OptimizerKind::label)
+                                .collect(Collectors.joining(", ")));
     }
 }

@@ -3,6 +3,7 @@ package de.nnkurs.training;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.optimizer.Optimizer;
+
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -16,11 +17,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * θ ← θ − (lr / (1−β₁ᵗ)) · m / (√v / √(1−β₂ᵗ) + ε)
  * </pre>
  *
- * <p>DJL's own {@code Adam} folds the bias corrections into the learning rate, {@code θ ← θ − lr·√(1−β₂ᵗ)/(1−β₁ᵗ)
- * · m/(√v + ε)}, which puts ε inside the corrected step (effectively ε/√(1−β₂ᵗ), about 30× larger at
- * step 1): the same algorithm on paper, a different trajectory in float. The scalar factors here are
- * computed in double like Python does, and the tensor operations run in the same order as torch's
- * kernels, so that Java and Python stay step-for-step comparable.
+ * <p>DJL's own {@code Adam} folds the bias corrections into the learning rate, {@code θ ← θ −
+ * lr·√(1−β₂ᵗ)/(1−β₁ᵗ) · m/(√v + ε)}, which puts ε inside the corrected step (effectively
+ * ε/√(1−β₂ᵗ), about 30× larger at step 1): the same algorithm on paper, a different trajectory in
+ * float. The scalar factors here are computed in double like Python does, and the tensor operations
+ * run in the same order as torch's kernels, so that Java and Python stay step-for-step comparable.
  *
  * <p>DJL's built-in optimizers zero each gradient inside their native update; this one does it
  * explicitly at the end of {@link #update}, which makes it the Java home of {@code
@@ -125,7 +126,8 @@ public final class TorchAdam extends Optimizer {
         /** Returns the optimizer. */
         public TorchAdam build() {
             if (!(learningRate > 0)) {
-                throw new IllegalArgumentException("learning rate must be positive: " + learningRate);
+                throw new IllegalArgumentException(
+                        "learning rate must be positive: " + learningRate);
             }
             return new TorchAdam(this);
         }

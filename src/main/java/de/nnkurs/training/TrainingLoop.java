@@ -35,7 +35,7 @@ import java.util.Random;
  *   <tr><td>{@code for images, labels in trainloader:}</td>
  *       <td>{@code for (Batch batch : trainloader)}</td></tr>
  *   <tr><td>{@code images = images.view(images.shape[0], -1)}</td>
- *       <td>{@code images.reshape(images.getShape().get(0), -1)}</td></tr>
+ *       <td>{@code flatten(batch.getData())}: {@code reshape(images.getShape().get(0), -1)}</td></tr>
  *   <tr><td>{@code prediction = model(images)}</td><td>{@code trainer.forward(...)}</td></tr>
  *   <tr><td>{@code loss = criterion(prediction, labels)}</td>
  *       <td>{@code criterion.evaluate(labels, prediction)}</td></tr>
@@ -119,13 +119,12 @@ public final class TrainingLoop {
                 int step = 0;
                 for (Batch batch : trainloader) { //           for images, labels in trainloader:
                     try (batch) {
-                        NDArray images = batch.getData().head();
-                        NDArray labels = batch.getLabels().head();
-                        images = images.reshape(images.getShape().get(0), -1); // images = images.view(images.shape[0], -1)
+                        NDList images = flatten(batch.getData()); // images = images.view(images.shape[0], -1)
+                        NDList labels = batch.getLabels(); // the labels of "for images, labels in trainloader"
                         NDArray loss;
                         try (GradientCollector tape = trainer.newGradientCollector()) {
-                            NDArray prediction = trainer.forward(new NDList(images)).head(); // prediction = model(images)
-                            loss = criterion.evaluate(new NDList(labels), new NDList(prediction)); // loss = criterion(prediction, labels)
+                            NDList prediction = trainer.forward(images); // prediction = model(images)
+                            loss = criterion.evaluate(labels, prediction); // loss = criterion(prediction, labels)
                             // optimizer.zero_grad(): done inside trainer.step() below; every
                             // optimizer here zeroes each gradient right after applying it.
                             tape.backward(loss); // loss.backward()
@@ -150,5 +149,11 @@ public final class TrainingLoop {
             }
         }
         return new TrainingResult(epochs, stepLosses, predictions);
+    }
+
+    /** {@code images.view(images.shape[0], -1)}: (B, 1, 28, 28) to (B, 784). */
+    private static NDList flatten(NDList images) {
+        NDArray x = images.singletonOrThrow();
+        return new NDList(x.reshape(x.getShape().get(0), -1));
     }
 }

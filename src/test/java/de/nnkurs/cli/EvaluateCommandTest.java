@@ -7,16 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import de.nnkurs.ExportedMnist;
 import de.nnkurs.RealMnist;
 import de.nnkurs.export.SavedModel;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Locale;
-import javax.imageio.ImageIO;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** {@code evaluate}: the served model's accuracy equals the trained one's, and the pictures exist. */
+import javax.imageio.ImageIO;
+
+/**
+ * {@code evaluate}: the served model's accuracy equals the trained one's, and the pictures exist.
+ */
 class EvaluateCommandTest {
 
     @TempDir Path tmp;
@@ -32,12 +37,22 @@ class EvaluateCommandTest {
     void servedAccuracyEqualsTheTrainedModelsAndPicturesAreWritten() throws IOException {
         Path model = ExportedMnist.folder();
         int code =
-                run("evaluate", "--model", model.toString(), "--data-dir", RealMnist.dir().toString(),
-                        "--out", tmp.toString());
+                run(
+                        "evaluate",
+                        "--model",
+                        model.toString(),
+                        "--data-dir",
+                        RealMnist.dir().toString(),
+                        "--out",
+                        tmp.toString());
         assertEquals(0, code, err.toString());
         double trained = SavedModel.readMetadata(ExportedMnist.TRAINED).testAccuracy();
-        String expected = String.format(Locale.ROOT, "accuracy %.4f (%d of 10000)", trained,
-                Math.round(trained * 10000));
+        String expected =
+                String.format(
+                        Locale.ROOT,
+                        "accuracy %.4f (%d of 10000)",
+                        trained,
+                        Math.round(trained * 10000));
         assertTrue(out.toString().contains(expected), expected + " in\n" + out);
         assertNotNull(ImageIO.read(tmp.resolve("confusion-matrix.png").toFile()));
         assertNotNull(ImageIO.read(tmp.resolve("misclassified.png").toFile()));

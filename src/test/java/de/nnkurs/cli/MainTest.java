@@ -7,14 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import de.nnkurs.data.IdxFixtures;
 import de.nnkurs.export.ModelMetadata;
 import de.nnkurs.export.SavedModel;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The command line: exit codes, one-line errors, and what {@code train} writes. */
 class MainTest {
@@ -107,7 +109,13 @@ class MainTest {
     void dryRunTrainsAFewBatchesAndSavesNothing() throws IOException {
         Path output = tmp.resolve("models").resolve("dry");
         int code =
-                run("train", "--dry-run", "--data-dir", tinyData().toString(), "--output", output.toString());
+                run(
+                        "train",
+                        "--dry-run",
+                        "--data-dir",
+                        tinyData().toString(),
+                        "--output",
+                        output.toString());
         assertEquals(0, code, err.toString());
         assertTrue(out.toString().contains("Dry run: model not saved."), out.toString());
         assertFalse(Files.exists(output));
@@ -118,9 +126,15 @@ class MainTest {
         Path output = tmp.resolve("models").resolve("tiny");
         int code =
                 run(
-                        "train", "--epochs", "2", "--seed", "3",
-                        "--data-dir", tinyData().toString(),
-                        "--output", output.toString());
+                        "train",
+                        "--epochs",
+                        "2",
+                        "--seed",
+                        "3",
+                        "--data-dir",
+                        tinyData().toString(),
+                        "--output",
+                        output.toString());
         assertEquals(0, code, err.toString());
         assertEquals(2, out.toString().lines().filter(l -> l.startsWith("epoch ")).count());
         assertTrue(Files.isRegularFile(output.resolve("tiny-0002.params")));
@@ -129,7 +143,9 @@ class MainTest {
         assertEquals(3, meta.seed());
         assertEquals(2, meta.history().size());
         String printed = String.format(Locale.ROOT, "%.4f", meta.testAccuracy());
-        assertTrue(out.toString().contains("Test accuracy after 2 epoch(s): " + printed), out.toString());
+        assertTrue(
+                out.toString().contains("Test accuracy after 2 epoch(s): " + printed),
+                out.toString());
         assertEquals(4, meta.dataSha256().size());
     }
 
@@ -137,8 +153,15 @@ class MainTest {
     void logitsFlagTrainsTheLogitsVariant() throws IOException {
         Path output = tmp.resolve("models").resolve("lg");
         int code =
-                run("train", "--logits", "--epochs", "1", "--data-dir", tinyData().toString(),
-                        "--output", output.toString());
+                run(
+                        "train",
+                        "--logits",
+                        "--epochs",
+                        "1",
+                        "--data-dir",
+                        tinyData().toString(),
+                        "--output",
+                        output.toString());
         assertEquals(0, code, err.toString());
         assertEquals("logits", SavedModel.readMetadata(output).variant());
     }

@@ -7,6 +7,10 @@ import de.nnkurs.ExportedMnist;
 import de.nnkurs.RealMnist;
 import de.nnkurs.data.DigitImages;
 import de.nnkurs.data.MnistSplit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -15,9 +19,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code predict}: pictures of any size, scans, and bad files. */
 class PredictCommandTest {
@@ -36,7 +39,8 @@ class PredictCommandTest {
         MnistSplit test = RealMnist.load().test();
         BufferedImage big = new BufferedImage(100, 100, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = big.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.setRenderingHint(
+                RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
         g.drawImage(DigitImages.of(test, index), 0, 0, 100, 100, null);
         g.dispose();
         if (inverted) {
@@ -59,7 +63,8 @@ class PredictCommandTest {
     void a100By100PngOfADigitIsPredictedAsThatDigit() throws IOException {
         Path model = ExportedMnist.folder();
         Path png = picture(0, false, "png");
-        assertEquals(0, run("predict", "--model", model.toString(), png.toString()), err.toString());
+        assertEquals(
+                0, run("predict", "--model", model.toString(), png.toString()), err.toString());
         assertTrue(out.toString().startsWith(png + ":  " + label(0) + " ("), out.toString());
         assertEquals(3, out.toString().split("%").length - 1, "top 3: " + out);
     }
@@ -67,7 +72,8 @@ class PredictCommandTest {
     @Test
     void aBlackOnWhiteJpegIsInvertedAndSaidSo() throws IOException {
         Path jpeg = picture(1, true, "jpg");
-        assertEquals(0, run("predict", "--model", ExportedMnist.folder().toString(), jpeg.toString()));
+        assertEquals(
+                0, run("predict", "--model", ExportedMnist.folder().toString(), jpeg.toString()));
         assertTrue(out.toString().startsWith(jpeg + ":  " + label(1) + " ("), out.toString());
         assertTrue(out.toString().contains("[inverted: dark digit on light background]"));
     }
@@ -85,8 +91,10 @@ class PredictCommandTest {
     @Test
     void aFileThatIsNotAnImageFailsWithOneLineNamingIt() throws IOException {
         Path bad = Files.writeString(tmp.resolve("digit.png"), "hello");
-        assertEquals(1, run("predict", "--model", ExportedMnist.folder().toString(), bad.toString()));
-        assertEquals("nnkurs predict: " + bad + ": not an image (expected PNG or JPEG)",
+        assertEquals(
+                1, run("predict", "--model", ExportedMnist.folder().toString(), bad.toString()));
+        assertEquals(
+                "nnkurs predict: " + bad + ": not an image (expected PNG or JPEG)",
                 err.toString().strip());
     }
 

@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import de.nnkurs.data.IdxFixtures;
 import de.nnkurs.export.ModelMetadata;
 import de.nnkurs.export.SavedModel;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code train}'s design choices: activation, hidden widths, optimizer, loss, dead units. */
 class TrainChoicesTest {
@@ -40,25 +42,49 @@ class TrainChoicesTest {
     @Test
     void momentumWithAlreluTrainsAndIsRecorded() throws IOException {
         Path model = tmp.resolve("alrelu");
-        int code = run("train", "--optimizer", "momentum", "--activation", "alrelu", "--epochs", "1",
-                "--data-dir", data(), "--output", model.toString());
+        int code =
+                run(
+                        "train",
+                        "--optimizer",
+                        "momentum",
+                        "--activation",
+                        "alrelu",
+                        "--epochs",
+                        "1",
+                        "--data-dir",
+                        data(),
+                        "--output",
+                        model.toString());
         assertEquals(0, code, err.toString());
         ModelMetadata meta = SavedModel.readMetadata(model);
         assertEquals("alrelu", meta.activation());
         assertEquals("momentum", meta.optimizer());
         assertEquals("cross-entropy", meta.loss());
-        assertTrue(out.toString().contains("784-64-64-64-10 (alrelu, final Softmax)"), out.toString());
+        assertTrue(
+                out.toString().contains("784-64-64-64-10 (alrelu, final Softmax)"), out.toString());
     }
 
     @Test
     void hiddenWidthsShapeTheNetworkAndSurviveSavingAndLoading() throws IOException {
         Path model = tmp.resolve("small");
-        int code = run("train", "--hidden", "32,16", "--activation", "gelu", "--epochs", "1",
-                "--data-dir", data(), "--output", model.toString());
+        int code =
+                run(
+                        "train",
+                        "--hidden",
+                        "32,16",
+                        "--activation",
+                        "gelu",
+                        "--epochs",
+                        "1",
+                        "--data-dir",
+                        data(),
+                        "--output",
+                        model.toString());
         assertEquals(0, code, err.toString());
         assertEquals("784-32-16-10", SavedModel.readMetadata(model).architecture());
         try (var loaded = SavedModel.load(model)) {
-            assertEquals(784 * 32 + 32 + 32 * 16 + 16 + 16 * 10 + 10,
+            assertEquals(
+                    784 * 32 + 32 + 32 * 16 + 16 + 16 * 10 + 10,
                     de.nnkurs.model.Models.parameterCount(loaded.getBlock()));
         }
     }
@@ -66,8 +92,21 @@ class TrainChoicesTest {
     @Test
     void fullBatchGradientDescentTakesOneStepPerEpoch() throws IOException {
         Path record = tmp.resolve("gd.json");
-        int code = run("train", "--optimizer", "gd", "--lr", "0.1", "--epochs", "3",
-                "--data-dir", data(), "--record", record.toString(), "--output", tmp.resolve("gd").toString());
+        int code =
+                run(
+                        "train",
+                        "--optimizer",
+                        "gd",
+                        "--lr",
+                        "0.1",
+                        "--epochs",
+                        "3",
+                        "--data-dir",
+                        data(),
+                        "--record",
+                        record.toString(),
+                        "--output",
+                        tmp.resolve("gd").toString());
         assertEquals(0, code, err.toString());
         assertEquals(3, de.nnkurs.compare.RunRecord.read(record).stepLosses().size());
     }
@@ -76,58 +115,102 @@ class TrainChoicesTest {
     void mseAndSlideCrossEntropyTrain() throws IOException {
         for (String loss : new String[] {"mse", "slide-ce"}) {
             Path model = tmp.resolve(loss);
-            assertEquals(0, run("train", "--loss", loss, "--epochs", "1", "--data-dir", data(),
-                    "--output", model.toString()), err.toString());
+            assertEquals(
+                    0,
+                    run(
+                            "train",
+                            "--loss",
+                            loss,
+                            "--epochs",
+                            "1",
+                            "--data-dir",
+                            data(),
+                            "--output",
+                            model.toString()),
+                    err.toString());
             assertEquals(loss, SavedModel.readMetadata(model).loss());
         }
     }
 
     @Test
     void deadUnitsAreReportedAfterEachEpoch() throws IOException {
-        int code = run("train", "--report-dead-units", "--epochs", "2", "--data-dir", data(),
-                "--output", tmp.resolve("m").toString());
+        int code =
+                run(
+                        "train",
+                        "--report-dead-units",
+                        "--epochs",
+                        "2",
+                        "--data-dir",
+                        data(),
+                        "--output",
+                        tmp.resolve("m").toString());
         assertEquals(0, code, err.toString());
-        assertEquals(2, out.toString().lines().filter(l -> l.contains("dead units per hidden layer")).count());
+        assertEquals(
+                2,
+                out.toString()
+                        .lines()
+                        .filter(l -> l.contains("dead units per hidden layer"))
+                        .count());
     }
 
     @Test
     void anUnknownActivationIsAUsageErrorListingTheChoices() {
-        assertOneLineUsageError(run("train", "--activation", "softmax"), "expected one of: sigmoid, tanh");
+        assertOneLineUsageError(
+                run("train", "--activation", "softmax"), "expected one of: sigmoid, tanh");
     }
 
     @Test
     void aHiddenWidthThatIsNotANumberIsAUsageError() {
-        assertOneLineUsageError(run("train", "--hidden", "64,x"), "'x' in '64,x' is not a layer width");
+        assertOneLineUsageError(
+                run("train", "--hidden", "64,x"), "'x' in '64,x' is not a layer width");
     }
 
     @Test
     void aHiddenWidthOfZeroIsAUsageError() {
-        assertOneLineUsageError(run("train", "--hidden", "64,0"), "hidden layer width 0 is outside 1..4096");
+        assertOneLineUsageError(
+                run("train", "--hidden", "64,0"), "hidden layer width 0 is outside 1..4096");
     }
 
     @Test
     void slideCrossEntropyWithLogitsIsAUsageError() {
-        assertOneLineUsageError(run("train", "--loss", "slide-ce", "--logits"), "needs the final Softmax");
+        assertOneLineUsageError(
+                run("train", "--loss", "slide-ce", "--logits"), "needs the final Softmax");
     }
 
     @Test
     void anUnknownOptimizerIsAUsageError() {
-        assertOneLineUsageError(run("train", "--optimizer", "rmsprop"), "choose one of adam, djl-adam, sgd, momentum, gd");
+        assertOneLineUsageError(
+                run("train", "--optimizer", "rmsprop"),
+                "choose one of adam, djl-adam, sgd, momentum, gd");
     }
 
     @Test
     void momentumOutsideZeroToOneIsAUsageError() {
-        assertOneLineUsageError(run("train", "--momentum", "1.5"), "--momentum must be in [0, 1), got 1.5");
+        assertOneLineUsageError(
+                run("train", "--momentum", "1.5"), "--momentum must be in [0, 1), got 1.5");
     }
 
     @Test
     void onlyReluModelsCanBeExportedForDjlServing() throws IOException {
         Path model = tmp.resolve("gelu");
-        assertEquals(0, run("train", "--activation", "gelu", "--epochs", "1", "--data-dir", data(),
-                "--output", model.toString()), err.toString());
+        assertEquals(
+                0,
+                run(
+                        "train",
+                        "--activation",
+                        "gelu",
+                        "--epochs",
+                        "1",
+                        "--data-dir",
+                        data(),
+                        "--output",
+                        model.toString()),
+                err.toString());
         err.getBuffer().setLength(0);
         assertEquals(1, run("export", model.toString(), "--to", tmp.resolve("serving").toString()));
         assertEquals(1, err.toString().lines().count(), err.toString());
-        assertTrue(err.toString().contains("MlpBlockFactory builds ReLU networks only"), err.toString());
+        assertTrue(
+                err.toString().contains("MlpBlockFactory builds ReLU networks only"),
+                err.toString());
     }
 }

@@ -5,17 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Model;
+
 import de.nnkurs.ExportedMnist;
 import de.nnkurs.RealMnist;
 import de.nnkurs.export.SavedModel;
 import de.nnkurs.export.StateDict;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code weights export} and {@code weights import}: a bit-exact round trip, clear errors. */
 class WeightsCommandTest {
@@ -35,13 +38,23 @@ class WeightsCommandTest {
         for (String ext : new String[] {"npz", "safetensors"}) {
             Path file = tmp.resolve("w." + ext);
             Path model = tmp.resolve("imported-" + ext);
-            assertEquals(0, run("weights", "export", ExportedMnist.TRAINED.toString(), file.toString()), err.toString());
             assertEquals(
                     0,
-                    run("weights", "import", file.toString(), "--output", model.toString(),
-                            "--data-dir", RealMnist.dir().toString()),
+                    run("weights", "export", ExportedMnist.TRAINED.toString(), file.toString()),
                     err.toString());
-            try (Model a = SavedModel.load(ExportedMnist.TRAINED); Model b = SavedModel.load(model)) {
+            assertEquals(
+                    0,
+                    run(
+                            "weights",
+                            "import",
+                            file.toString(),
+                            "--output",
+                            model.toString(),
+                            "--data-dir",
+                            RealMnist.dir().toString()),
+                    err.toString());
+            try (Model a = SavedModel.load(ExportedMnist.TRAINED);
+                    Model b = SavedModel.load(model)) {
                 for (String name : StateDict.parameters(a.getBlock()).keySet()) {
                     assertArrayEquals(
                             StateDict.parameters(a.getBlock()).get(name).getArray().toByteArray(),
@@ -57,9 +70,18 @@ class WeightsCommandTest {
 
     @Test
     void importingAnUnreadableWeightsFileFailsWithOneLineAndWritesNothing() throws IOException {
-        Path file = Files.write(tmp.resolve("w.npz"), new byte[] {'P', 'K', 3, 4, 0, 0, 0, 0, 0, 0});
-        assertEquals(1, run("weights", "import", file.toString(), "--output", tmp.resolve("m").toString(),
-                "--data-dir", RealMnist.dir().toString()));
+        Path file =
+                Files.write(tmp.resolve("w.npz"), new byte[] {'P', 'K', 3, 4, 0, 0, 0, 0, 0, 0});
+        assertEquals(
+                1,
+                run(
+                        "weights",
+                        "import",
+                        file.toString(),
+                        "--output",
+                        tmp.resolve("m").toString(),
+                        "--data-dir",
+                        RealMnist.dir().toString()));
         assertEquals(1, err.toString().lines().count(), err.toString());
         assertTrue(err.toString().contains(file.toString()), err.toString());
         assertTrue(!Files.exists(tmp.resolve("m")));
@@ -68,6 +90,8 @@ class WeightsCommandTest {
     @Test
     void aWeightsFileWithoutAKnownExtensionIsAUsageError() {
         assertEquals(2, run("weights", "export", "models/mnist", tmp.resolve("w.bin").toString()));
-        assertTrue(err.toString().contains("weights files end in .npz or .safetensors"), err.toString());
+        assertTrue(
+                err.toString().contains("weights files end in .npz or .safetensors"),
+                err.toString());
     }
 }

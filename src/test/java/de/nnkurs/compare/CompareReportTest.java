@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import de.nnkurs.data.InvalidDataException;
 import de.nnkurs.training.EpochResult;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,19 +17,27 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The side-by-side report: its statistics, its verdicts and its files. */
 class CompareReportTest {
 
     @TempDir Path tmp;
 
-    private static RunRecord record(String side, String optimizer, List<Float> losses, int[] predictions) {
+    private static RunRecord record(
+            String side, String optimizer, List<Float> losses, int[] predictions) {
         return new RunRecord(
-                side, optimizer, "slides", 256, 0.003, losses,
-                List.of(new EpochResult(1, 1.5, 0.9, 2.0)), predictions, 0.9, 500.0,
+                side,
+                optimizer,
+                "slides",
+                256,
+                0.003,
+                losses,
+                List.of(new EpochResult(1, 1.5, 0.9, 2.0)),
+                predictions,
+                0.9,
+                500.0,
                 Map.of("v", "1"));
     }
 
@@ -60,14 +72,18 @@ class CompareReportTest {
 
     @Test
     void reportStatesWhichTargetsAreMetAndWritesThePlot() throws IOException {
-        record("python", "adam", losses(120, 0f), new int[] {1, 2}).write(tmp.resolve("python.json"));
-        record("java", "adam", losses(120, 0.01f), new int[] {1, 2}).write(tmp.resolve("java-adam.json"));
+        record("python", "adam", losses(120, 0f), new int[] {1, 2})
+                .write(tmp.resolve("python.json"));
+        record("java", "adam", losses(120, 0.01f), new int[] {1, 2})
+                .write(tmp.resolve("java-adam.json"));
         record("java", "djl-adam", losses(120, 0.1f), new int[] {1, 3})
                 .write(tmp.resolve("java-djl-adam.json"));
         String md = CompareReport.write(tmp);
         assertTrue(md.contains("- met: max \\|Δloss\\| ≤ 1e-5 over the first 50 steps"), md);
-        assertTrue(md.contains("- **not met**: max \\|Δloss\\| ≤ 1e-3 over the first 100 steps"), md);
-        assertTrue(md.contains("| test predictions equal to Python's | — | 100.00 % | 50.00 % |"), md);
+        assertTrue(
+                md.contains("- **not met**: max \\|Δloss\\| ≤ 1e-3 over the first 100 steps"), md);
+        assertTrue(
+                md.contains("| test predictions equal to Python's | — | 100.00 % | 50.00 % |"), md);
         assertEquals(md, Files.readString(tmp.resolve("report.md")));
         BufferedImage png = ImageIO.read(tmp.resolve("loss.png").toFile());
         assertTrue(png.getWidth() >= 800 && png.getHeight() >= 600);
@@ -75,7 +91,8 @@ class CompareReportTest {
 
     @Test
     void aMissingRecordIsNamed() {
-        InvalidDataException e = assertThrows(InvalidDataException.class, () -> CompareReport.write(tmp));
+        InvalidDataException e =
+                assertThrows(InvalidDataException.class, () -> CompareReport.write(tmp));
         assertTrue(e.getMessage().contains("python.json: no such file"), e.getMessage());
     }
 }

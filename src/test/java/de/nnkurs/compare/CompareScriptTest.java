@@ -8,9 +8,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+
 import de.nnkurs.PythonSide;
 import de.nnkurs.RealMnist;
-import java.io.IOException;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,8 +22,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The comparison's scripts fail loudly, saying which side failed and why. */
 class CompareScriptTest {
@@ -39,11 +41,18 @@ class CompareScriptTest {
 
     @Test
     void compareWithoutPyTorchSaysWhatToInstallAndFails() throws Exception {
-        Run r = run(Map.of("PYTHON", "/nonexistent/python3"),
-                "bash", "scripts/compare", "--out", tmp.resolve("c").toString());
+        Run r =
+                run(
+                        Map.of("PYTHON", "/nonexistent/python3"),
+                        "bash",
+                        "scripts/compare",
+                        "--out",
+                        tmp.resolve("c").toString());
         assertEquals(1, r.code(), r.output());
         assertTrue(r.output().contains("compare: Python side unavailable"), r.output());
-        assertTrue(r.output().contains("apt-get install -y --no-install-recommends python3-torch"), r.output());
+        assertTrue(
+                r.output().contains("apt-get install -y --no-install-recommends python3-torch"),
+                r.output());
         assertFalse(Files.exists(tmp.resolve("c")), "nothing written before the check");
     }
 
@@ -58,24 +67,46 @@ class CompareScriptTest {
     void pythonSideRejectsWeightsOfTheWrongShapeNamingTheFile() throws Exception {
         String python = PythonSide.require();
         Path weights = tmp.resolve("wrong.npz");
-        try (NDManager m = NDManager.newBaseManager(); OutputStream out = Files.newOutputStream(weights)) {
+        try (NDManager m = NDManager.newBaseManager();
+                OutputStream out = Files.newOutputStream(weights)) {
             NDArray w = m.zeros(new Shape(32, 784));
             w.setName("0.weight");
             new NDList(w).encode(out, NDList.Encoding.NPZ);
         }
-        Run r = run(Map.of(), python, "scripts/slides_mnist.py", "--data-dir", RealMnist.dir().toString(),
-                "--epochs", "1", "--max-batches", "1", "--init", weights.toString());
+        Run r =
+                run(
+                        Map.of(),
+                        python,
+                        "scripts/slides_mnist.py",
+                        "--data-dir",
+                        RealMnist.dir().toString(),
+                        "--epochs",
+                        "1",
+                        "--max-batches",
+                        "1",
+                        "--init",
+                        weights.toString());
         assertTrue(r.code() != 0, r.output());
         List<String> lines = r.output().strip().lines().toList();
         String last = lines.get(lines.size() - 1);
-        assertTrue(last.startsWith("slides_mnist.py: " + weights + ": weights do not fit the model"), r.output());
+        assertTrue(
+                last.startsWith("slides_mnist.py: " + weights + ": weights do not fit the model"),
+                r.output());
     }
 
     @Test
     void pythonSideRejectsAMissingOrderFile() throws Exception {
         String python = PythonSide.require();
-        Run r = run(Map.of(), python, "scripts/slides_mnist.py", "--order", tmp.resolve("none.npz").toString());
+        Run r =
+                run(
+                        Map.of(),
+                        python,
+                        "scripts/slides_mnist.py",
+                        "--order",
+                        tmp.resolve("none.npz").toString());
         assertEquals(2, r.code(), r.output());
-        assertTrue(r.output().contains("--order " + tmp.resolve("none.npz") + ": no such file"), r.output());
+        assertTrue(
+                r.output().contains("--order " + tmp.resolve("none.npz") + ": no such file"),
+                r.output());
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Model;
+
 import de.nnkurs.Lesson;
 import de.nnkurs.PythonSide;
 import de.nnkurs.RealMnist;
@@ -18,11 +19,13 @@ import de.nnkurs.training.TrainingListener;
 import de.nnkurs.training.TrainingLoop;
 import de.nnkurs.training.TrainingResult;
 import de.nnkurs.training.TrainingSettings;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The Java loop and the slides' Python loop agree step for step from the same start. */
 class ParityTest {
@@ -50,7 +53,11 @@ class ParityTest {
             OrderFile.write(order, orders, model.getNDManager());
             TrainingResult result =
                     TrainingLoop.train(
-                            model, mnist, settings, Sampler.fixed(orders), new TrainingListener() {});
+                            model,
+                            mnist,
+                            settings,
+                            Sampler.fixed(orders),
+                            new TrainingListener() {});
             java = RunRecord.ofJava(settings, "slides", result);
         }
 
@@ -58,12 +65,18 @@ class ParityTest {
         PythonSide.run(
                 tmp.resolve("python.log"),
                 "slides_mnist.py",
-                "--data-dir", RealMnist.dir().toString(),
-                "--epochs", "1",
-                "--max-batches", Integer.toString(STEPS),
-                "--init", init.toString(),
-                "--order", order.toString(),
-                "--record", record.toString());
+                "--data-dir",
+                RealMnist.dir().toString(),
+                "--epochs",
+                "1",
+                "--max-batches",
+                Integer.toString(STEPS),
+                "--init",
+                init.toString(),
+                "--order",
+                order.toString(),
+                "--record",
+                record.toString());
         RunRecord python = RunRecord.read(record);
 
         List<Double> d = CompareReport.differences(java, python);

@@ -14,6 +14,7 @@ import ai.djl.repository.zoo.ZooModel;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.Batch;
 import ai.djl.translate.NoopTranslator;
+
 import de.nnkurs.Lesson;
 import de.nnkurs.PythonSide;
 import de.nnkurs.RealMnist;
@@ -28,9 +29,11 @@ import de.nnkurs.training.TrainingListener;
 import de.nnkurs.training.TrainingLoop;
 import de.nnkurs.training.TrainingResult;
 import de.nnkurs.training.TrainingSettings;
-import java.nio.file.Path;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
 
 /** Java-trained weights, saved as TorchScript by torch 1.13, run in DJL's libtorch 2.7.1. */
 class TorchScriptTest {
@@ -42,7 +45,8 @@ class TorchScriptTest {
         PythonSide.require();
         Mnist mnist = RealMnist.load();
         TrainingSettings settings =
-                new TrainingSettings(1, Lesson.BATCH_SIZE, Lesson.LEARNING_RATE, 2, 50, OptimizerKind.ADAM);
+                new TrainingSettings(
+                        1, Lesson.BATCH_SIZE, Lesson.LEARNING_RATE, 2, 50, OptimizerKind.ADAM);
         Path weights = tmp.resolve("mnist.npz");
         Path script = tmp.resolve("mnist.pt");
         try (Model model = Model.newInstance("java")) {
@@ -53,8 +57,10 @@ class TorchScriptTest {
             PythonSide.run(
                     tmp.resolve("export.log"),
                     "export_torchscript.py",
-                    "--weights", weights.toString(),
-                    "--out", script.toString());
+                    "--weights",
+                    weights.toString(),
+                    "--out",
+                    script.toString());
 
             Criteria<NDList, NDList> criteria =
                     Criteria.builder()
@@ -70,13 +76,17 @@ class TorchScriptTest {
                     NDManager manager = NDManager.newBaseManager()) {
                 ParameterStore ps = new ParameterStore(manager, false);
                 int next = 0;
-                for (Batch batch : new DataLoader(manager, mnist.test(), 1000, Sampler.sequential())) {
+                for (Batch batch :
+                        new DataLoader(manager, mnist.test(), 1000, Sampler.sequential())) {
                     try (batch) {
                         NDArray x = batch.getData().head().reshape(-1, Lesson.INPUT);
                         NDArray served = predictor.predict(new NDList(x)).head();
                         NDArray own = model.getBlock().forward(ps, new NDList(x), false).head();
                         worst = Math.max(worst, served.sub(own).abs().max().getFloat());
-                        int[] classes = served.argMax(1).toType(ai.djl.ndarray.types.DataType.INT32, false).toIntArray();
+                        int[] classes =
+                                served.argMax(1)
+                                        .toType(ai.djl.ndarray.types.DataType.INT32, false)
+                                        .toIntArray();
                         System.arraycopy(classes, 0, predicted, next, classes.length);
                         next += classes.length;
                     }

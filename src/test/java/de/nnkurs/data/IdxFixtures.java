@@ -37,8 +37,7 @@ public final class IdxFixtures {
     }
 
     /** Writes arbitrary big-endian header ints followed by arbitrary payload bytes. */
-    static Path writeIdx(Path file, int[] header, byte[] payload, boolean gzip)
-            throws IOException {
+    static Path writeIdx(Path file, int[] header, byte[] payload, boolean gzip) throws IOException {
         byte[] bytes = idxBytes(header, payload);
         return writeBytes(file, gzip ? gzip(bytes) : bytes);
     }

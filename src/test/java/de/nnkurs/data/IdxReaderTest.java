@@ -5,14 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Specifies how {@link IdxReader} reads IDX files and how it rejects every kind of bad input. */
 class IdxReaderTest {
@@ -82,8 +83,9 @@ class IdxReaderTest {
 
     @Test
     void rejectsWrongMagicNamingTheFile() throws IOException {
-        Path file = IdxFixtures.writeIdx(dir.resolve("img"), new int[] {1234, 1, 1, 1},
-                new byte[1], false);
+        Path file =
+                IdxFixtures.writeIdx(
+                        dir.resolve("img"), new int[] {1234, 1, 1, 1}, new byte[1], false);
 
         String message = assertInvalid(file, () -> IdxReader.readImages(file), "magic number 1234");
         assertTrue(message.contains("not an IDX images file"), message);
@@ -100,14 +102,17 @@ class IdxReaderTest {
     void rejectsImagesFilePassedAsLabelsSayingItIsAnImagesFile() throws IOException {
         Path file = IdxFixtures.writeImages(dir.resolve("img"), 1, 2, 2, new byte[4], false);
 
-        assertInvalid(
-                file, () -> IdxReader.readLabels(file, NUM_CLASSES), "is an IDX images file");
+        assertInvalid(file, () -> IdxReader.readLabels(file, NUM_CLASSES), "is an IDX images file");
     }
 
     @Test
     void rejectsRawImagesShorterThanTheHeaderDeclaresAsTruncated() throws IOException {
-        Path file = IdxFixtures.writeIdx(dir.resolve("img"),
-                new int[] {IdxFixtures.IMAGES_MAGIC, 10, 28, 28}, new byte[784 * 9], false);
+        Path file =
+                IdxFixtures.writeIdx(
+                        dir.resolve("img"),
+                        new int[] {IdxFixtures.IMAGES_MAGIC, 10, 28, 28},
+                        new byte[784 * 9],
+                        false);
 
         String message = assertInvalid(file, () -> IdxReader.readImages(file), "truncated");
         assertTrue(message.contains("header declares 10 images of 28×28"), message);
@@ -115,16 +120,24 @@ class IdxReaderTest {
 
     @Test
     void rejectsRawLabelsShorterThanTheHeaderDeclaresAsTruncated() throws IOException {
-        Path file = IdxFixtures.writeIdx(dir.resolve("lbl"),
-                new int[] {IdxFixtures.LABELS_MAGIC, 10}, new byte[7], false);
+        Path file =
+                IdxFixtures.writeIdx(
+                        dir.resolve("lbl"),
+                        new int[] {IdxFixtures.LABELS_MAGIC, 10},
+                        new byte[7],
+                        false);
 
         assertInvalid(file, () -> IdxReader.readLabels(file, NUM_CLASSES), "truncated");
     }
 
     @Test
     void rejectsRawImagesLongerThanTheHeaderDeclares() throws IOException {
-        Path file = IdxFixtures.writeIdx(dir.resolve("img"),
-                new int[] {IdxFixtures.IMAGES_MAGIC, 2, 3, 3}, new byte[2 * 9 + 1], false);
+        Path file =
+                IdxFixtures.writeIdx(
+                        dir.resolve("img"),
+                        new int[] {IdxFixtures.IMAGES_MAGIC, 2, 3, 3},
+                        new byte[2 * 9 + 1],
+                        false);
 
         String message =
                 assertInvalid(file, () -> IdxReader.readImages(file), "header declares 2 images");
@@ -141,17 +154,24 @@ class IdxReaderTest {
 
     @Test
     void rejectsFileEndingInsideTheHeaderAsTruncated() throws IOException {
-        Path file = IdxFixtures.writeIdx(dir.resolve("img"),
-                new int[] {IdxFixtures.IMAGES_MAGIC, 1}, new byte[0], false);
+        Path file =
+                IdxFixtures.writeIdx(
+                        dir.resolve("img"),
+                        new int[] {IdxFixtures.IMAGES_MAGIC, 1},
+                        new byte[0],
+                        false);
 
         assertInvalid(file, () -> IdxReader.readImages(file), "truncated: file ends before");
     }
 
     @Test
     void rejectsHugeImageHeaderWithoutAllocating() throws IOException {
-        Path file = IdxFixtures.writeIdx(dir.resolve("img"),
-                new int[] {IdxFixtures.IMAGES_MAGIC, 100_000, 100_000, 100_000}, new byte[16],
-                false);
+        Path file =
+                IdxFixtures.writeIdx(
+                        dir.resolve("img"),
+                        new int[] {IdxFixtures.IMAGES_MAGIC, 100_000, 100_000, 100_000},
+                        new byte[16],
+                        false);
 
         String message = assertInvalid(file, () -> IdxReader.readImages(file), "too large");
         assertTrue(message.contains("header declares 100000 images of 100000×100000"), message);
@@ -159,28 +179,40 @@ class IdxReaderTest {
 
     @Test
     void rejectsMaximalImageCountWithoutAllocating() throws IOException {
-        Path file = IdxFixtures.writeIdx(dir.resolve("img.gz"),
-                new int[] {IdxFixtures.IMAGES_MAGIC, Integer.MAX_VALUE, 28, 28}, new byte[0],
-                true);
+        Path file =
+                IdxFixtures.writeIdx(
+                        dir.resolve("img.gz"),
+                        new int[] {IdxFixtures.IMAGES_MAGIC, Integer.MAX_VALUE, 28, 28},
+                        new byte[0],
+                        true);
 
         assertInvalid(file, () -> IdxReader.readImages(file), "too large to load");
     }
 
     @Test
     void rejectsMaximalLabelCountWithoutAllocating() throws IOException {
-        Path file = IdxFixtures.writeIdx(dir.resolve("lbl.gz"),
-                new int[] {IdxFixtures.LABELS_MAGIC, Integer.MAX_VALUE}, new byte[0], true);
+        Path file =
+                IdxFixtures.writeIdx(
+                        dir.resolve("lbl.gz"),
+                        new int[] {IdxFixtures.LABELS_MAGIC, Integer.MAX_VALUE},
+                        new byte[0],
+                        true);
 
-        assertInvalid(
-                file, () -> IdxReader.readLabels(file, NUM_CLASSES), "too large to load");
+        assertInvalid(file, () -> IdxReader.readLabels(file, NUM_CLASSES), "too large to load");
     }
 
     @Test
     void rejectsHeaderSizeWithTheTopBitSetAsTooLarge() throws IOException {
-        Path file = IdxFixtures.writeIdx(dir.resolve("img"),
-                new int[] {IdxFixtures.IMAGES_MAGIC, -1, 28, 28}, new byte[0], false);
+        Path file =
+                IdxFixtures.writeIdx(
+                        dir.resolve("img"),
+                        new int[] {IdxFixtures.IMAGES_MAGIC, -1, 28, 28},
+                        new byte[0],
+                        false);
 
-        assertInvalid(file, () -> IdxReader.readImages(file),
+        assertInvalid(
+                file,
+                () -> IdxReader.readImages(file),
                 "header image count 4294967295 is too large");
     }
 
@@ -202,14 +234,32 @@ class IdxReaderTest {
         labels[2] = (byte) 200;
         Path file = IdxFixtures.writeLabels(dir.resolve("lbl"), labels, false);
 
-        assertInvalid(file, () -> IdxReader.readLabels(file, NUM_CLASSES),
+        assertInvalid(
+                file,
+                () -> IdxReader.readLabels(file, NUM_CLASSES),
                 "label 200 at index 2 is outside 0..9");
     }
 
     @Test
     void rejectsCorruptGzip() throws IOException {
-        byte[] bytes = {0x1f, (byte) 0x8b, 0x42, 0x13, 0x37, 0x00, 0x11, 0x22, 0x33, 0x44, 0x55,
-            0x66, 0x77, (byte) 0x88, (byte) 0x99, (byte) 0xaa};
+        byte[] bytes = {
+            0x1f,
+            (byte) 0x8b,
+            0x42,
+            0x13,
+            0x37,
+            0x00,
+            0x11,
+            0x22,
+            0x33,
+            0x44,
+            0x55,
+            0x66,
+            0x77,
+            (byte) 0x88,
+            (byte) 0x99,
+            (byte) 0xaa
+        };
         Path file = IdxFixtures.writeBytes(dir.resolve("img.gz"), bytes);
 
         assertInvalid(file, () -> IdxReader.readImages(file), "corrupt gzip");
@@ -217,8 +267,11 @@ class IdxReaderTest {
 
     @Test
     void rejectsGzipWithGarbledDeflateDataAsCorrupt() throws IOException {
-        byte[] bytes = IdxFixtures.gzip(IdxFixtures.idxBytes(
-                new int[] {IdxFixtures.IMAGES_MAGIC, 1, 28, 28}, IdxFixtures.pixels(1, 28, 28)));
+        byte[] bytes =
+                IdxFixtures.gzip(
+                        IdxFixtures.idxBytes(
+                                new int[] {IdxFixtures.IMAGES_MAGIC, 1, 28, 28},
+                                IdxFixtures.pixels(1, 28, 28)));
         // Keep the 10-byte gzip header, replace the deflate stream with invalid block type 3.
         Arrays.fill(bytes, 10, bytes.length, (byte) 0xff);
         Path file = IdxFixtures.writeBytes(dir.resolve("img.gz"), bytes);
@@ -228,8 +281,10 @@ class IdxReaderTest {
 
     @Test
     void rejectsGzipWithWrongChecksumAsCorrupt() throws IOException {
-        byte[] bytes = IdxFixtures.gzip(IdxFixtures.idxBytes(
-                new int[] {IdxFixtures.LABELS_MAGIC, 5}, IdxFixtures.labels(5)));
+        byte[] bytes =
+                IdxFixtures.gzip(
+                        IdxFixtures.idxBytes(
+                                new int[] {IdxFixtures.LABELS_MAGIC, 5}, IdxFixtures.labels(5)));
         bytes[bytes.length - 8] ^= 0x01; // first byte of the CRC-32 in the gzip trailer
         Path file = IdxFixtures.writeBytes(dir.resolve("lbl.gz"), bytes);
 
@@ -242,47 +297,70 @@ class IdxReaderTest {
         new Random(7).nextBytes(pixels);
         Path whole = IdxFixtures.writeImages(dir.resolve("whole.gz"), 20, 28, 28, pixels, true);
         byte[] bytes = Files.readAllBytes(whole);
-        Path file = IdxFixtures.writeBytes(
-                dir.resolve("half.gz"), Arrays.copyOf(bytes, bytes.length / 2));
+        Path file =
+                IdxFixtures.writeBytes(
+                        dir.resolve("half.gz"), Arrays.copyOf(bytes, bytes.length / 2));
 
         assertInvalid(file, () -> IdxReader.readImages(file), "truncated: gzip data ends after");
     }
 
     @Test
     void rejectsGzipCutInsideItsOwnHeaderAsTruncated() throws IOException {
-        byte[] bytes = IdxFixtures.gzip(IdxFixtures.idxBytes(
-                new int[] {IdxFixtures.LABELS_MAGIC, 5}, IdxFixtures.labels(5)));
+        byte[] bytes =
+                IdxFixtures.gzip(
+                        IdxFixtures.idxBytes(
+                                new int[] {IdxFixtures.LABELS_MAGIC, 5}, IdxFixtures.labels(5)));
         Path file = IdxFixtures.writeBytes(dir.resolve("stub.gz"), Arrays.copyOf(bytes, 6));
 
-        assertInvalid(file, () -> IdxReader.readLabels(file, NUM_CLASSES),
+        assertInvalid(
+                file,
+                () -> IdxReader.readLabels(file, NUM_CLASSES),
                 "truncated: file ends inside the gzip header");
     }
 
     @Test
     void rejectsGzipWhoseContentIsShorterThanTheHeaderDeclaresAsTruncated() throws IOException {
-        Path file = IdxFixtures.writeIdx(dir.resolve("img.gz"),
-                new int[] {IdxFixtures.IMAGES_MAGIC, 10, 28, 28}, new byte[784 * 9], true);
+        Path file =
+                IdxFixtures.writeIdx(
+                        dir.resolve("img.gz"),
+                        new int[] {IdxFixtures.IMAGES_MAGIC, 10, 28, 28},
+                        new byte[784 * 9],
+                        true);
 
-        assertInvalid(file, () -> IdxReader.readImages(file),
+        assertInvalid(
+                file,
+                () -> IdxReader.readImages(file),
                 "truncated: data ends after 7056 of 7840 declared bytes");
     }
 
     @Test
     void rejectsGzipThatOverstatesItsSizeAsTruncatedWithoutAllocatingTheDeclaredSize()
             throws IOException {
-        Path file = IdxFixtures.writeIdx(dir.resolve("img.gz"),
-                new int[] {IdxFixtures.IMAGES_MAGIC, 2_000_000, 28, 28}, new byte[10], true);
+        Path file =
+                IdxFixtures.writeIdx(
+                        dir.resolve("img.gz"),
+                        new int[] {IdxFixtures.IMAGES_MAGIC, 2_000_000, 28, 28},
+                        new byte[10],
+                        true);
 
-        assertInvalid(file, () -> IdxReader.readImages(file),
+        assertInvalid(
+                file,
+                () -> IdxReader.readImages(file),
                 "truncated: data ends after 10 of 1568000000 declared bytes");
     }
 
     @Test
     void rejectsGzipWhoseContentIsLongerThanTheHeaderDeclares() throws IOException {
-        Path file = IdxFixtures.writeIdx(dir.resolve("lbl.gz"),
-                new int[] {IdxFixtures.LABELS_MAGIC, 3}, new byte[4], true);
+        Path file =
+                IdxFixtures.writeIdx(
+                        dir.resolve("lbl.gz"),
+                        new int[] {IdxFixtures.LABELS_MAGIC, 3},
+                        new byte[4],
+                        true);
 
-        assertInvalid(file, () -> IdxReader.readLabels(file, NUM_CLASSES),
+        assertInvalid(
+                file,
+                () -> IdxReader.readLabels(file, NUM_CLASSES),
                 "trailing bytes after the declared data");
     }
 

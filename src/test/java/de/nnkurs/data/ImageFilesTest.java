@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -14,9 +17,8 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.CRC32;
+
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Digit pictures: decoded safely, and brought to MNIST's light-on-dark convention. */
 class ImageFilesTest {
@@ -86,13 +88,18 @@ class ImageFilesTest {
         ByteBuffer.wrap(png, 29, 4).putInt((int) crc.getValue());
         Path file = Files.write(tmp.resolve("huge.png"), png);
         assertEquals(
-                file + ": image header claims 100000×100000 pixels; at most 40 megapixels are accepted",
+                file
+                        + ": image header claims 100000×100000 pixels; at most 40 megapixels are"
+                        + " accepted",
                 message(file));
     }
 
     @Test
     void lightDigitOnDarkIsKeptAsIs() throws IOException {
-        Path file = png("mnist-like.png", digit(Color.BLACK, Color.WHITE, BufferedImage.TYPE_BYTE_GRAY));
+        Path file =
+                png(
+                        "mnist-like.png",
+                        digit(Color.BLACK, Color.WHITE, BufferedImage.TYPE_BYTE_GRAY));
         ImageFiles.Digit d = ImageFiles.readDigit(file);
         assertFalse(d.inverted());
         assertEquals(0, d.image().getRaster().getSample(0, 0, 0));
@@ -109,7 +116,13 @@ class ImageFilesTest {
 
     @Test
     void colourScanIsInvertedToo() throws IOException {
-        Path file = png("scan-rgb.png", digit(new Color(240, 236, 228), Color.DARK_GRAY, BufferedImage.TYPE_INT_RGB));
+        Path file =
+                png(
+                        "scan-rgb.png",
+                        digit(
+                                new Color(240, 236, 228),
+                                Color.DARK_GRAY,
+                                BufferedImage.TYPE_INT_RGB));
         assertTrue(ImageFiles.readDigit(file).inverted());
     }
 

@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Epoch orders shared with Python: written, read back, and checked. */
 class OrderFileTest {
@@ -38,7 +40,8 @@ class OrderFileTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             OrderFile.write(file, List.of(Sampler.sequential().nextEpoch(10)), manager);
             InvalidDataException e =
-                    assertThrows(InvalidDataException.class, () -> OrderFile.read(file, 10, 2, manager));
+                    assertThrows(
+                            InvalidDataException.class, () -> OrderFile.read(file, 10, 2, manager));
             assertTrue(e.getMessage().contains("has no array epoch2"), e.getMessage());
         }
     }
@@ -49,8 +52,11 @@ class OrderFileTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             OrderFile.write(file, List.of(new int[] {0, 1, 1, 3}), manager);
             InvalidDataException e =
-                    assertThrows(InvalidDataException.class, () -> OrderFile.read(file, 4, 1, manager));
-            assertTrue(e.getMessage().contains("not a permutation: index 1 at position 2"), e.getMessage());
+                    assertThrows(
+                            InvalidDataException.class, () -> OrderFile.read(file, 4, 1, manager));
+            assertTrue(
+                    e.getMessage().contains("not a permutation: index 1 at position 2"),
+                    e.getMessage());
         }
     }
 
@@ -60,8 +66,11 @@ class OrderFileTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             OrderFile.write(file, List.of(Sampler.sequential().nextEpoch(10)), manager);
             InvalidDataException e =
-                    assertThrows(InvalidDataException.class, () -> OrderFile.read(file, 12, 1, manager));
-            assertTrue(e.getMessage().contains("epoch1 has 10 indices, the training set 12"), e.getMessage());
+                    assertThrows(
+                            InvalidDataException.class, () -> OrderFile.read(file, 12, 1, manager));
+            assertTrue(
+                    e.getMessage().contains("epoch1 has 10 indices, the training set 12"),
+                    e.getMessage());
         }
     }
 

@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import de.nnkurs.Lesson;
 import de.nnkurs.data.MnistSplit;
+
+import org.junit.jupiter.api.Test;
+
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 
 /** Counting true against predicted classes, and the ratios and table built on the counts. */
 class ConfusionMatrixTest {

@@ -6,15 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import de.nnkurs.Lesson;
 import de.nnkurs.data.MnistSplit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.function.IntUnaryOperator;
+
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The heat map of a confusion matrix and the grid of misclassified digits. */
 class EvaluationPicturesTest {
@@ -78,8 +81,7 @@ class EvaluationPicturesTest {
     void confusionMatrixIsAboutSevenHundredPixelsSquare() throws IOException {
         Path png = tmp.resolve("confusion.png");
         int[][] lp = labelsAndPredictions(200, 30);
-        EvaluationPictures.confusionMatrix(
-                ConfusionMatrix.of(lp[0], lp[1], 10), png, "test split");
+        EvaluationPictures.confusionMatrix(ConfusionMatrix.of(lp[0], lp[1], 10), png, "test split");
         BufferedImage image = read(png);
         int w = image.getWidth();
         int h = image.getHeight();

@@ -7,17 +7,20 @@ import ai.djl.modality.Classifications;
 import ai.djl.modality.cv.Image;
 import ai.djl.modality.cv.ImageFactory;
 import ai.djl.repository.zoo.ZooModel;
+
 import de.nnkurs.ExportedMnist;
 import de.nnkurs.RealMnist;
 import de.nnkurs.data.DigitImages;
 import de.nnkurs.data.MnistSplit;
+
+import org.junit.jupiter.api.Test;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.Test;
 
 /** One loaded model serves eight threads at once, each with its own predictor. */
 class ConcurrentPredictionTest {

@@ -12,17 +12,20 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+
 import de.nnkurs.Lesson;
 import de.nnkurs.data.InvalidDataException;
 import de.nnkurs.model.Models;
 import de.nnkurs.model.Variant;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A saved model folder: layout, metadata, reload, and errors that name the file. */
 class SavedModelTest {
@@ -31,8 +34,22 @@ class SavedModelTest {
 
     private static ModelMetadata metadata(String name, Variant variant) {
         return new ModelMetadata(
-                name, variant.label(), Lesson.architecture(), "relu", 2, 256, 0.003, 1, "adam", "cross-entropy",
-                0.5, List.of(), Map.of(), "0.36.0", "PyTorch 2.7.1", "2026-01-01T00:00:00Z");
+                name,
+                variant.label(),
+                Lesson.architecture(),
+                "relu",
+                2,
+                256,
+                0.003,
+                1,
+                "adam",
+                "cross-entropy",
+                0.5,
+                List.of(),
+                Map.of(),
+                "0.36.0",
+                "PyTorch 2.7.1",
+                "2026-01-01T00:00:00Z");
     }
 
     private static float[] outputs(Model model, NDArray x) {
@@ -101,7 +118,8 @@ class SavedModelTest {
     @Test
     void loadingAFolderWithoutMetadataNamesTheFile() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("empty"));
-        InvalidDataException e = assertThrows(InvalidDataException.class, () -> SavedModel.load(dir));
+        InvalidDataException e =
+                assertThrows(InvalidDataException.class, () -> SavedModel.load(dir));
         assertTrue(e.getMessage().contains("metadata.json"), e.getMessage());
     }
 
@@ -114,7 +132,8 @@ class SavedModelTest {
         Path params = dir.resolve("mnist-0002.params");
         byte[] bytes = Files.readAllBytes(params);
         Files.write(params, java.util.Arrays.copyOf(bytes, bytes.length / 2));
-        InvalidDataException e = assertThrows(InvalidDataException.class, () -> SavedModel.load(dir));
+        InvalidDataException e =
+                assertThrows(InvalidDataException.class, () -> SavedModel.load(dir));
         assertTrue(e.getMessage().startsWith(dir.toString()), e.getMessage());
         assertTrue(e.getMessage().contains("cannot load parameters"), e.getMessage());
     }

@@ -5,11 +5,12 @@ import ai.djl.modality.Input;
 import ai.djl.modality.Output;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
+
+import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.InputStream;
 import java.io.Reader;
 import java.io.StringReader;
-import java.io.BufferedInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,7 +72,8 @@ public final class ServingCheck {
                 }
                 for (Output output : predictor.batchPredict(batch)) {
                     if (output.getCode() != 200) {
-                        throw new IllegalStateException("answer " + output.getCode() + " " + output.getMessage());
+                        throw new IllegalStateException(
+                                "answer " + output.getCode() + " " + output.getMessage());
                     }
                     answers.add(output.getData().getAsString().replace("\n", " "));
                 }
@@ -103,7 +105,8 @@ public final class ServingCheck {
 
     private static List<byte[]> readImages(Path file) throws Exception {
         List<byte[]> images = new ArrayList<>();
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+        try (DataInputStream in =
+                new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
             int count = in.readInt();
             for (int i = 0; i < count; i++) {
                 byte[] png = new byte[in.readInt()];

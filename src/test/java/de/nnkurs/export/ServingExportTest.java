@@ -6,22 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Model;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.training.ParameterStore;
-import ai.djl.training.dataset.Batch;
-import ai.djl.util.Utils;
 import ai.djl.inference.Predictor;
 import ai.djl.modality.Classifications;
 import ai.djl.modality.cv.Image;
 import ai.djl.modality.cv.ImageFactory;
-import ai.djl.repository.zoo.ZooModel;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.dataset.Batch;
+import ai.djl.util.Utils;
+
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+
 import de.nnkurs.ExportedMnist;
 import de.nnkurs.Lesson;
 import de.nnkurs.RealMnist;
@@ -29,6 +31,11 @@ import de.nnkurs.data.DataLoader;
 import de.nnkurs.data.DigitImages;
 import de.nnkurs.data.Mnist;
 import de.nnkurs.data.Sampler;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.File;
@@ -41,10 +48,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipFile;
+
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The exported folder and zip, loaded the way DJL Serving loads them. */
 class ServingExportTest {
@@ -90,7 +95,8 @@ class ServingExportTest {
         try (ZipFile zip = new ZipFile(ExportedMnist.zip().toFile())) {
             List<String> names = zip.stream().map(e -> e.getName()).sorted().toList();
             assertEquals(
-                    List.of("mnist/metadata.json", "mnist/mnist-0001.params",
+                    List.of(
+                            "mnist/metadata.json", "mnist/mnist-0001.params",
                             "mnist/serving.properties", "mnist/synset.txt"),
                     names);
         }
@@ -119,7 +125,8 @@ class ServingExportTest {
         Files.write(paramFile, new byte[] {1, 2, 3});
         assertThrows(IOException.class, () -> ServingExport.export(trained, root));
 
-        assertArrayEquals(params, Files.readAllBytes(root.resolve("mnist").resolve("mnist-0001.params")));
+        assertArrayEquals(
+                params, Files.readAllBytes(root.resolve("mnist").resolve("mnist-0001.params")));
         assertArrayEquals(zip, Files.readAllBytes(root.resolve("mnist.zip")));
         assertEquals(List.of("mnist", "mnist.zip"), ExportedMnist.files(root));
     }
@@ -183,11 +190,15 @@ class ServingExportTest {
                 }
             }
             JsonObject first = top.get(0).getAsJsonObject();
-            assertEquals(Integer.toString(argmax), first.get("className").getAsString(), "image " + i);
+            assertEquals(
+                    Integer.toString(argmax), first.get("className").getAsString(), "image " + i);
             for (JsonElement e : top) {
                 JsonObject c = e.getAsJsonObject();
                 int digit = Integer.parseInt(c.get("className").getAsString());
-                worst = Math.max(worst, Math.abs(c.get("probability").getAsDouble() - expected[digit]));
+                worst =
+                        Math.max(
+                                worst,
+                                Math.abs(c.get("probability").getAsDouble() - expected[digit]));
             }
         }
         assertTrue(worst <= 1e-5, "largest probability difference " + worst);

@@ -11,19 +11,22 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+
 import de.nnkurs.data.InvalidDataException;
 import de.nnkurs.model.Models;
 import de.nnkurs.model.Variant;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Weights under the slides' {@code state_dict} names, to and from npz and safetensors. */
 class StateDictTest {
@@ -50,8 +53,15 @@ class StateDictTest {
     @Test
     void namesFollowTheSequentialStateDict() {
         assertEquals(
-                List.of("0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias",
-                        "6.weight", "6.bias"),
+                List.of(
+                        "0.weight",
+                        "0.bias",
+                        "2.weight",
+                        "2.bias",
+                        "4.weight",
+                        "4.bias",
+                        "6.weight",
+                        "6.bias"),
                 List.copyOf(StateDict.parameters(model(1)).keySet()));
     }
 
@@ -77,7 +87,8 @@ class StateDictTest {
             float[] actual = b.get(name).getArray().toFloatArray();
             assertEquals(expected.length, actual.length);
             for (int i = 0; i < expected.length; i++) {
-                assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(actual[i]));
+                assertEquals(
+                        Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(actual[i]));
             }
         }
     }
@@ -94,18 +105,24 @@ class StateDictTest {
     void weightsOfTheWrongShapeAreRejectedNamingTheWeight() throws IOException {
         Path file = tmp.resolve("wrong.npz");
         NDList list = new NDList();
-        StateDict.parameters(model(1)).forEach((name, p) -> {
-            Shape shape = name.equals("2.weight") ? new Shape(32, 64) : p.getArray().getShape();
-            NDArray a = manager.zeros(shape);
-            a.setName(name);
-            list.add(a);
-        });
+        StateDict.parameters(model(1))
+                .forEach(
+                        (name, p) -> {
+                            Shape shape =
+                                    name.equals("2.weight")
+                                            ? new Shape(32, 64)
+                                            : p.getArray().getShape();
+                            NDArray a = manager.zeros(shape);
+                            a.setName(name);
+                            list.add(a);
+                        });
         try (OutputStream out = Files.newOutputStream(file)) {
             list.encode(out, NDList.Encoding.NPZ);
         }
         InvalidDataException e =
                 assertThrows(InvalidDataException.class, () -> StateDict.load(model(1), file));
-        assertTrue(e.getMessage().contains("2.weight is float32 (32, 64), the model needs"),
+        assertTrue(
+                e.getMessage().contains("2.weight is float32 (32, 64), the model needs"),
                 e.getMessage());
     }
 
@@ -113,17 +130,20 @@ class StateDictTest {
     void missingAndUnexpectedNamesAreListed() throws IOException {
         Path file = tmp.resolve("renamed.npz");
         NDList list = new NDList();
-        StateDict.parameters(model(1)).forEach((name, p) -> {
-            NDArray a = p.getArray().duplicate();
-            a.setName(name.equals("6.bias") ? "fc4.bias" : name);
-            list.add(a);
-        });
+        StateDict.parameters(model(1))
+                .forEach(
+                        (name, p) -> {
+                            NDArray a = p.getArray().duplicate();
+                            a.setName(name.equals("6.bias") ? "fc4.bias" : name);
+                            list.add(a);
+                        });
         try (OutputStream out = Files.newOutputStream(file)) {
             list.encode(out, NDList.Encoding.NPZ);
         }
         InvalidDataException e =
                 assertThrows(InvalidDataException.class, () -> StateDict.load(model(1), file));
-        assertTrue(e.getMessage().contains("missing [6.bias], unexpected [fc4.bias]"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("missing [6.bias], unexpected [fc4.bias]"), e.getMessage());
     }
 
     @Test
@@ -147,6 +167,7 @@ class StateDictTest {
             list.encode(out, NDList.Encoding.NPZ);
         }
         assertThrows(InvalidDataException.class, () -> StateDict.load(block, file));
-        assertArrayEquals(before, StateDict.parameters(block).get("0.weight").getArray().toFloatArray());
+        assertArrayEquals(
+                before, StateDict.parameters(block).get("0.weight").getArray().toFloatArray());
     }
 }

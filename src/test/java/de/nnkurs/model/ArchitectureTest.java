@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import de.nnkurs.slides.HiddenActivation;
-import java.util.List;
+
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 
 /** The network's design choices, parsed and checked. */
 class ArchitectureTest {
@@ -29,19 +31,23 @@ class ArchitectureTest {
     @Test
     void anArchitectureNotFrom784To10IsRejected() {
         IllegalArgumentException e =
-                assertThrows(IllegalArgumentException.class, () -> Architecture.hiddenOf("1024-64-10"));
+                assertThrows(
+                        IllegalArgumentException.class, () -> Architecture.hiddenOf("1024-64-10"));
         assertEquals("architecture 1024-64-10 does not run from 784 to 10", e.getMessage());
     }
 
     @Test
     void widthsOutsideTheRangeAreRejected() {
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new Architecture(List.of(64, 5000), HiddenActivation.RELU, Variant.SLIDES));
     }
 
     @Test
     void noHiddenLayerIsSoftmaxRegression() {
-        var net = Models.sequential(new Architecture(List.of(), HiddenActivation.RELU, Variant.LOGITS));
+        var net =
+                Models.sequential(
+                        new Architecture(List.of(), HiddenActivation.RELU, Variant.LOGITS));
         try (var manager = ai.djl.ndarray.NDManager.newBaseManager()) {
             Models.initialize(net, manager, 1);
             assertEquals(784 * 10 + 10, Models.parameterCount(net));

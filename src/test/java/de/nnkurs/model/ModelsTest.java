@@ -13,11 +13,14 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+
 import de.nnkurs.Lesson;
-import java.util.List;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 
 /** The slides' classifier: sizes, outputs, the two styles, PyTorch's initialisation. */
 class ModelsTest {
@@ -60,7 +63,9 @@ class ModelsTest {
         Block net = initialised(Models.sequential(Variant.SLIDES));
         NDArray out = forward(net, manager.randomNormal(new Shape(5, Lesson.INPUT)));
         assertEquals(new Shape(5, Lesson.OUTPUT), out.getShape());
-        assertEquals(new Shape(5, Lesson.OUTPUT), net.getOutputShapes(new Shape[] {new Shape(5, 784)})[0]);
+        assertEquals(
+                new Shape(5, Lesson.OUTPUT),
+                net.getOutputShapes(new Shape[] {new Shape(5, 784)})[0]);
     }
 
     @Test
@@ -128,7 +133,8 @@ class ModelsTest {
         int[] fanOut = {64, 64, 64, 10};
         for (int layer = 0; layer < 4; layer++) {
             assertEquals(
-                    new Shape(fanOut[layer], fanIn[layer]), params.get(2 * layer).getArray().getShape());
+                    new Shape(fanOut[layer], fanIn[layer]),
+                    params.get(2 * layer).getArray().getShape());
             assertEquals(new Shape(fanOut[layer]), params.get(2 * layer + 1).getArray().getShape());
         }
     }

@@ -18,19 +18,22 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.loss.Loss;
+
 import de.nnkurs.Lesson;
 import de.nnkurs.data.DataLoader;
 import de.nnkurs.data.MnistSplit;
-import java.util.List;
+
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 
 /** A unit is dead when its pre-activation is ≤ 0 for every example; dead ReLUs get no gradient. */
 class DeadUnitsTest {
 
     /**
      * Returns 2 → 3 → 2 with hand-set weights. On the inputs (1, 0) and (0, 1) the hidden
-     * pre-activations are unit 0: 1 and 2 (alive), unit 1: −1 and 0 (dead: never above 0), unit
-     * 2: −1 and 1 (alive for the second input).
+     * pre-activations are unit 0: 1 and 2 (alive), unit 1: −1 and 0 (dead: never above 0), unit 2:
+     * −1 and 1 (alive for the second input).
      */
     private static SequentialBlock handSet(NDManager manager, HiddenActivation activation) {
         Linear hidden = Linear.builder().setUnits(3).build();
@@ -77,8 +80,7 @@ class DeadUnitsTest {
             ParameterStore ps = new ParameterStore(manager, false);
             NDArray nan = manager.create(new float[][] {{Float.NaN, 0}});
             IllegalStateException e =
-                    assertThrows(
-                            IllegalStateException.class, () -> DeadUnits.count(net, ps, nan));
+                    assertThrows(IllegalStateException.class, () -> DeadUnits.count(net, ps, nan));
             assertEquals(
                     "hidden layer 1, unit 0: pre-activation is NaN, the training has diverged",
                     e.getMessage());

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import de.nnkurs.data.MnistSplit;
-import java.util.List;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 
 /** With hidden biases starting negative, ReLU units stay dead; Leaky ReLU and ALReLU revive. */
 class DyingReluDemoTest {

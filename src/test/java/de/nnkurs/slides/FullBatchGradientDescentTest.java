@@ -15,15 +15,18 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.tracker.Tracker;
+
 import de.nnkurs.Lesson;
 import de.nnkurs.Synthetic;
 import de.nnkurs.data.DataLoader;
 import de.nnkurs.data.MnistSplit;
 import de.nnkurs.model.Layers;
+
+import org.junit.jupiter.api.Test;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import org.junit.jupiter.api.Test;
 
 /** The chunk-accumulated gradient is the whole set's gradient; one step applies it once. */
 class FullBatchGradientDescentTest {
@@ -75,8 +78,7 @@ class FullBatchGradientDescentTest {
             NDArray images = batch.getData().head();
             NDArray x = images.reshape(images.getShape().get(0), -1);
             NDArray prediction = trainer.forward(new NDList(x)).head();
-            NDArray loss =
-                    trainer.getLoss().evaluate(batch.getLabels(), new NDList(prediction));
+            NDArray loss = trainer.getLoss().evaluate(batch.getLabels(), new NDList(prediction));
             tape.backward(loss);
             return loss.getFloat();
         }
@@ -90,7 +92,10 @@ class FullBatchGradientDescentTest {
                     FullBatchGradientDescent.accumulateGradient(
                             trainer, trainer.getManager(), DATA, 7);
                     List<NDArray> accumulated = gradients(trainer);
-                    trainer.getModel().getBlock().getParameters().values()
+                    trainer.getModel()
+                            .getBlock()
+                            .getParameters()
+                            .values()
                             .forEach(p -> Gradients.zero(p.getArray()));
                     backwardInOneGo(trainer);
                     List<NDArray> inOneGo = gradients(trainer);
@@ -110,7 +115,10 @@ class FullBatchGradientDescentTest {
                     float chunked =
                             FullBatchGradientDescent.accumulateGradient(
                                     trainer, trainer.getManager(), DATA, 7);
-                    trainer.getModel().getBlock().getParameters().values()
+                    trainer.getModel()
+                            .getBlock()
+                            .getParameters()
+                            .values()
                             .forEach(p -> Gradients.zero(p.getArray()));
                     assertEquals(backwardInOneGo(trainer), chunked, 1e-5);
                     return null;
@@ -124,7 +132,10 @@ class FullBatchGradientDescentTest {
                     List<NDArray> before = values(trainer);
                     backwardInOneGo(trainer);
                     List<NDArray> gradient = gradients(trainer);
-                    trainer.getModel().getBlock().getParameters().values()
+                    trainer.getModel()
+                            .getBlock()
+                            .getParameters()
+                            .values()
                             .forEach(p -> Gradients.zero(p.getArray()));
 
                     FullBatchGradientDescent.step(trainer, trainer.getManager(), DATA, 16);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+
 import org.junit.jupiter.api.Test;
 
 /** Why a Java optimizer must zero gradients itself: DJL accumulates them, like PyTorch. */

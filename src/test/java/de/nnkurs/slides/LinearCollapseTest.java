@@ -15,6 +15,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
+
 import org.junit.jupiter.api.Test;
 
 /** A stack of Linear layers without activation is one Linear layer; with ReLU it is not. */
@@ -30,8 +31,11 @@ class LinearCollapseTest {
             layers[i] = Linear.builder().setUnits(WIDTHS[i + 1]).build();
             layers[i].initialize(manager, DataType.FLOAT32, new Shape(1, WIDTHS[i]));
             // Xavier leaves the biases at 0, which would hide a wrong b_ges.
-            layers[i].getParameters().get("bias").getArray().addi(
-                    manager.randomNormal(new Shape(WIDTHS[i + 1])));
+            layers[i]
+                    .getParameters()
+                    .get("bias")
+                    .getArray()
+                    .addi(manager.randomNormal(new Shape(WIDTHS[i + 1])));
         }
         return layers;
     }
@@ -111,7 +115,8 @@ class LinearCollapseTest {
                     assertThrows(
                             IllegalArgumentException.class,
                             () -> LinearCollapse.collapse(net, manager));
-            assertEquals("only Linear layers collapse, but 02LambdaBlock is a LambdaBlock",
+            assertEquals(
+                    "only Linear layers collapse, but 02LambdaBlock is a LambdaBlock",
                     e.getMessage());
         }
     }

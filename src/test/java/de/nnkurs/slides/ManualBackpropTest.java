@@ -14,10 +14,12 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import java.util.List;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.List;
 
 /** The chain rule by hand equals DJL's autograd for 1, 2 and 3 sigmoid layers under MSE. */
 class ManualBackpropTest {
@@ -30,8 +32,7 @@ class ManualBackpropTest {
         SequentialBlock net = new SequentialBlock();
         for (int l = 1; l <= depth; l++) {
             int out = l == depth ? WIDTHS[WIDTHS.length - 1] : WIDTHS[l];
-            net.add(Linear.builder().setUnits(out).build())
-                    .add(HiddenActivation.SIGMOID.block());
+            net.add(Linear.builder().setUnits(out).build()).add(HiddenActivation.SIGMOID.block());
         }
         net.initialize(manager, DataType.FLOAT32, new Shape(1, WIDTHS[0]));
         // Xavier leaves biases at 0; random ones make every term of the chain rule count.

@@ -2,6 +2,7 @@ package de.nnkurs.slides;
 
 import de.nnkurs.Lesson;
 import de.nnkurs.data.MnistSplit;
+
 import java.util.Random;
 
 /** Tiny learnable datasets in MNIST's shape. */
@@ -10,8 +11,8 @@ final class SlideData {
     private SlideData() {}
 
     /**
-     * Returns images whose label k is drawn as a bright horizontal band at rows 2k+4 and 2k+5, on
-     * a dark background with noise: easy to learn, so gradients carry a real signal.
+     * Returns images whose label k is drawn as a bright horizontal band at rows 2k+4 and 2k+5, on a
+     * dark background with noise: easy to learn, so gradients carry a real signal.
      *
      * @param count the number of examples, labels cycling 0..9
      * @param seed the noise seed

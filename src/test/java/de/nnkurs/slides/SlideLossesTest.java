@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.loss.Loss;
+
 import org.junit.jupiter.api.Test;
 
 /** The slides' MSE, BCE and CE against hand computations, and how DJL's built-ins differ. */
@@ -39,7 +40,8 @@ class SlideLossesTest {
             NDArray oneHot = m.create(new float[] {1, 0, 0, 0, 0, 1}, new Shape(2, 3));
             float expected = (0.09f + 0.04f + 0.01f + 0.01f + 0.01f + 0.04f) / 6;
             assertEquals(expected, eval(SlideLosses.mse(), indices, p), 1e-7);
-            assertEquals(eval(SlideLosses.mse(), oneHot, p), eval(SlideLosses.mse(), indices, p), 0f);
+            assertEquals(
+                    eval(SlideLosses.mse(), oneHot, p), eval(SlideLosses.mse(), indices, p), 0f);
         }
     }
 
@@ -110,8 +112,10 @@ class SlideLossesTest {
             NDArray z = m.create(new float[][] {{2.2f, -1.4f}, {0.4f, -0.8f}, {3f, 0.1f}});
             NDArray y = m.create(new float[][] {{1, 0}, {1, 1}, {0, 1}});
             Loss djl = Loss.sigmoidBinaryCrossEntropyLoss();
-            assertEquals(eval(SlideLosses.bce(), y, z.getNDArrayInternal().sigmoid()),
-                    eval(djl, y, z), 1e-6);
+            assertEquals(
+                    eval(SlideLosses.bce(), y, z.getNDArrayInternal().sigmoid()),
+                    eval(djl, y, z),
+                    1e-6);
         }
     }
 
@@ -146,8 +150,10 @@ class SlideLossesTest {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray soft = m.create(new float[][] {{0.5f, 0.5f, 0}, {0, 0.25f, 0.75f}});
             double expected =
-                    -(0.5 * Math.log(0.7) + 0.5 * Math.log(0.2)
-                                    + 0.25 * Math.log(0.5) + 0.75 * Math.log(0.4))
+                    -(0.5 * Math.log(0.7)
+                                    + 0.5 * Math.log(0.2)
+                                    + 0.25 * Math.log(0.5)
+                                    + 0.75 * Math.log(0.4))
                             / 2;
             assertEquals(expected, eval(SlideLosses.crossEntropy(), soft, probabilities(m)), 1e-6);
         }
@@ -161,8 +167,10 @@ class SlideLossesTest {
             // Given probabilities it returns −mean(ŷ of the label) = −(0.7 + 0.4) / 2 …
             assertEquals(-0.55f, eval(djl, labels, probabilities(m)), 1e-6);
             // … given ln ŷ it is the slides' CE.
-            assertEquals(eval(SlideLosses.crossEntropy(), labels, probabilities(m)),
-                    eval(djl, labels, probabilities(m).log()), 1e-6);
+            assertEquals(
+                    eval(SlideLosses.crossEntropy(), labels, probabilities(m)),
+                    eval(djl, labels, probabilities(m).log()),
+                    1e-6);
         }
     }
 
@@ -181,8 +189,10 @@ class SlideLossesTest {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray z = m.create(new float[][] {{2f, -1f, 0.5f}, {0.3f, 0.3f, 1.7f}});
             NDArray labels = m.create(new long[] {0, 1});
-            assertEquals(eval(SlideLosses.crossEntropy(), labels, z.softmax(1)),
-                    eval(Loss.softmaxCrossEntropyLoss(), labels, z), 1e-6);
+            assertEquals(
+                    eval(SlideLosses.crossEntropy(), labels, z.softmax(1)),
+                    eval(Loss.softmaxCrossEntropyLoss(), labels, z),
+                    1e-6);
         }
     }
 
@@ -191,8 +201,10 @@ class SlideLossesTest {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray labels = m.create(new long[] {0, 2});
             // nn.CrossEntropyLoss after the model's Softmax: log_softmax(ŷ), not ln ŷ.
-            assertEquals(eval(SlideLosses.crossEntropy(), labels, probabilities(m).softmax(1)),
-                    eval(Loss.softmaxCrossEntropyLoss(), labels, probabilities(m)), 1e-6);
+            assertEquals(
+                    eval(SlideLosses.crossEntropy(), labels, probabilities(m).softmax(1)),
+                    eval(Loss.softmaxCrossEntropyLoss(), labels, probabilities(m)),
+                    1e-6);
         }
     }
 }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+
 import org.junit.jupiter.api.Test;
 
 /** v ← β·v + α·g; θ ← θ − v, by hand, against PyTorch's form and against DJL's Sgd. */
@@ -64,10 +65,7 @@ class SlideMomentumTest {
     @Test
     void takesTheSameStepsAsDjlsSgdWithMomentum() {
         Optimizer djl =
-                Optimizer.sgd()
-                        .setLearningRateTracker(Tracker.fixed(LR))
-                        .optMomentum(BETA)
-                        .build();
+                Optimizer.sgd().setLearningRateTracker(Tracker.fixed(LR)).optMomentum(BETA).build();
         assertArrayEquals(threeSteps(djl), threeSteps(momentum()), 1e-6f);
     }
 

@@ -3,12 +3,15 @@ package de.nnkurs.training;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Model;
+
 import de.nnkurs.RealMnist;
 import de.nnkurs.data.Mnist;
 import de.nnkurs.model.Models;
 import de.nnkurs.model.Variant;
-import java.io.IOException;
+
 import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
 
 /** The hands-on on the real MNIST: two epochs with the lesson's settings. */
 class MnistLearningTest {
@@ -17,7 +20,8 @@ class MnistLearningTest {
         Mnist mnist = RealMnist.load();
         try (Model model = Model.newInstance("mnist")) {
             model.setBlock(Models.sequential(variant));
-            return TrainingLoop.train(model, mnist, TrainingSettings.lesson(), new TrainingListener() {})
+            return TrainingLoop.train(
+                            model, mnist, TrainingSettings.lesson(), new TrainingListener() {})
                     .finalAccuracy();
         }
     }

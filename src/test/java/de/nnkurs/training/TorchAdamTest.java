@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
+
 import org.junit.jupiter.api.Test;
 
 /** {@link TorchAdam} computes {@code torch.optim.Adam}'s update and zeroes the gradient. */
@@ -63,7 +64,8 @@ class TorchAdamTest {
         // effectively by 1e-6 + 1e-8/√(1−β₂) ≈ 1e-6 + 3.2e-7 at step 1.
         float[] start = {0f};
         float[] g = {1e-6f};
-        float torchStep = -optimise(TorchAdam.builder().setLearningRate(LR).build(), start, g, 1)[0];
+        float torchStep =
+                -optimise(TorchAdam.builder().setLearningRate(LR).build(), start, g, 1)[0];
         float djlStep = -optimise(OptimizerKind.DJL_ADAM.create(LR), start, g, 1)[0];
         assertEquals(LR * 1e-6 / (1e-6 + 1e-8), torchStep, 1e-9);
         assertEquals(LR * 1e-6 / (1e-6 + 1e-8 / Math.sqrt(0.001)), djlStep, 1e-8);
@@ -86,12 +88,19 @@ class TorchAdamTest {
     @Test
     void gradientsDoNotAccumulateAcrossSteps() {
         // If update did not zero the gradient, step 2 would see 2c and move further than torch.
-        float[] w = optimise(TorchAdam.builder().setLearningRate(LR).build(), new float[] {0f}, new float[] {1f}, 2);
+        float[] w =
+                optimise(
+                        TorchAdam.builder().setLearningRate(LR).build(),
+                        new float[] {0f},
+                        new float[] {1f},
+                        2);
         assertEquals(torchAdam(0, 1, 2), w[0], 1e-7);
     }
 
     @Test
     void rejectsANonPositiveLearningRate() {
-        assertThrows(IllegalArgumentException.class, () -> TorchAdam.builder().setLearningRate(0).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> TorchAdam.builder().setLearningRate(0).build());
     }
 }

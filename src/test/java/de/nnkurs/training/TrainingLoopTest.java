@@ -13,14 +13,17 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
+
 import de.nnkurs.Lesson;
 import de.nnkurs.Synthetic;
 import de.nnkurs.data.Mnist;
 import de.nnkurs.model.Models;
 import de.nnkurs.model.Variant;
+
+import org.junit.jupiter.api.Test;
+
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 
 /** The slides' loop on small synthetic data: steps, epochs, determinism, zeroed gradients. */
 class TrainingLoopTest {
@@ -40,7 +43,12 @@ class TrainingLoopTest {
 
     private static TrainingSettings settings(int epochs, long seed, int maxBatches) {
         return new TrainingSettings(
-                epochs, Lesson.BATCH_SIZE, Lesson.LEARNING_RATE, seed, maxBatches, OptimizerKind.ADAM);
+                epochs,
+                Lesson.BATCH_SIZE,
+                Lesson.LEARNING_RATE,
+                seed,
+                maxBatches,
+                OptimizerKind.ADAM);
     }
 
     @Test
@@ -53,7 +61,8 @@ class TrainingLoopTest {
 
     @Test
     void differentSeedGivesADifferentLossTrajectory() {
-        assertNotEquals(train(settings(1, 1, 0)).stepLosses(), train(settings(1, 2, 0)).stepLosses());
+        assertNotEquals(
+                train(settings(1, 1, 0)).stepLosses(), train(settings(1, 2, 0)).stepLosses());
     }
 
     @Test
@@ -100,7 +109,13 @@ class TrainingLoopTest {
                     }
                 });
         assertEquals(
-                List.of("step 1.1/2", "step 1.2/2", "epoch 1", "step 2.1/2", "step 2.2/2", "epoch 2"),
+                List.of(
+                        "step 1.1/2",
+                        "step 1.2/2",
+                        "epoch 1",
+                        "step 2.1/2",
+                        "step 2.2/2",
+                        "epoch 2"),
                 events);
     }
 
@@ -122,8 +137,7 @@ class TrainingLoopTest {
     void predictionsCoverTheTestSetAndGiveTheAccuracy() {
         TrainingResult result = train(settings(1, 1, 2));
         assertEquals(300, result.testPredictions().length);
-        assertEquals(
-                Accuracy.of(result.testPredictions(), DATA.test()), result.finalAccuracy(), 0);
+        assertEquals(Accuracy.of(result.testPredictions(), DATA.test()), result.finalAccuracy(), 0);
     }
 
     @Test
@@ -131,7 +145,8 @@ class TrainingLoopTest {
         try (Model model = Model.newInstance("kept")) {
             model.setBlock(Models.sequential(Variant.SLIDES));
             Models.initialize(model.getBlock(), model.getNDManager(), 99);
-            NDArray before = model.getBlock().getParameters().get(0).getValue().getArray().duplicate();
+            NDArray before =
+                    model.getBlock().getParameters().get(0).getValue().getArray().duplicate();
             Models.initialize(model.getBlock(), model.getNDManager(), 5);
             NDArray after = model.getBlock().getParameters().get(0).getValue().getArray();
             assertTrue(before.contentEquals(after));
