@@ -12,8 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -22,16 +20,9 @@ import javax.imageio.ImageIO;
 /**
  * {@code evaluate}: the served model's accuracy equals the trained one's, and the pictures exist.
  */
-class EvaluateCommandTest {
+class EvaluateCommandTest extends CommandLineTest {
 
     @TempDir Path tmp;
-
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        return Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    }
 
     @Test
     void servedAccuracyEqualsTheTrainedModelsAndPicturesAreWritten() throws IOException {

@@ -12,23 +12,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
 /** The command line: exit codes, one-line errors, and what {@code train} writes. */
-class MainTest {
+class MainTest extends CommandLineTest {
 
     @TempDir Path tmp;
-
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        return Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    }
 
     private void assertOneLineError(String expectedFragment) {
         String text = err.toString();

@@ -15,24 +15,15 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import javax.imageio.ImageIO;
 
 /** {@code predict}: pictures of any size, scans, and bad files. */
-class PredictCommandTest {
+class PredictCommandTest extends CommandLineTest {
 
     @TempDir Path tmp;
-
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        return Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    }
 
     /** Test image {@code index} scaled to 100×100, optionally inverted, as PNG or JPEG. */
     private Path picture(int index, boolean inverted, String format) throws IOException {

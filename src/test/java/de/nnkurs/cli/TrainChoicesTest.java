@@ -11,21 +11,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 
 /** {@code train}'s design choices: activation, hidden widths, optimizer, loss, dead units. */
-class TrainChoicesTest {
+class TrainChoicesTest extends CommandLineTest {
 
     @TempDir Path tmp;
-
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        return Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    }
 
     private String data() throws IOException {
         Path dir = tmp.resolve("data");

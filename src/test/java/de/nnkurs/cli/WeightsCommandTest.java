@@ -15,22 +15,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** {@code weights export} and {@code weights import}: a bit-exact round trip, clear errors. */
-class WeightsCommandTest {
+class WeightsCommandTest extends CommandLineTest {
 
     @TempDir Path tmp;
-
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        return Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    }
 
     @Test
     void exportThenImportGivesBitIdenticalWeightsAndTheSameAccuracy() throws IOException {
