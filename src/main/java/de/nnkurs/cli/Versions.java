@@ -7,11 +7,17 @@ import picocli.CommandLine.IVersionProvider;
 /** Reports the versions that matter for reproducing a run. */
 final class Versions implements IVersionProvider {
 
+    /** The jar's version, or {@code (development build)} when run from classes. */
+    private static String ownVersion() {
+        String version = Versions.class.getPackage().getImplementationVersion();
+        return version == null ? "(development build)" : version;
+    }
+
     @Override
     public String[] getVersion() {
         Engine engine = Engine.getInstance();
         return new String[] {
-            "nnkurs " + Versions.class.getPackage().getImplementationVersion(),
+            "nnkurs " + ownVersion(),
             "DJL "
                     + Engine.getDjlVersion()
                     + ", "
