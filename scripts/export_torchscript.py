@@ -6,6 +6,8 @@
 The weights file uses the state_dict names of the slides' nn.Sequential (0.weight ... 6.bias),
 as the Java side writes them. The saved .pt takes a float32 batch (N, 784) of normalised pixels
 and returns (N, 10): probabilities for the slides' model, logits with --logits.
+
+Needs torch and torchvision (it takes the model from slides_mnist.py, which imports both).
 """
 import argparse
 import os
@@ -27,8 +29,11 @@ def main():
         p.error(f"--weights {args.weights}: no such file")
 
     model = slides_model(args.logits)
-    with np.load(args.weights) as npz:
-        state = {k: torch.from_numpy(npz[k]) for k in npz.files}
+    try:
+        with np.load(args.weights) as npz:
+            state = {k: torch.from_numpy(npz[k]) for k in npz.files}
+    except (OSError, ValueError) as e:
+        sys.exit(f"export_torchscript.py: {args.weights}: not a readable .npz file ({e})")
     try:
         model.load_state_dict(state)
     except RuntimeError as e:

@@ -9,6 +9,7 @@ order; --record writes every step's loss and the test predictions as JSON (same 
 Needs torch and torchvision (Debian: apt-get install python3-torch python3-torchvision).
 """
 import argparse
+import atexit
 import gzip
 import json
 import os
@@ -50,6 +51,8 @@ def parse_args():
         p.error(f"--epochs must be at least 1, got {args.epochs}")
     if args.batch_size < 1:
         p.error(f"--batch-size must be at least 1, got {args.batch_size}")
+    if args.max_batches < 0:
+        p.error(f"--max-batches must be 0 or more, got {args.max_batches}")
     for name in ("init", "order"):
         path = getattr(args, name)
         if path and not os.path.isfile(path):
@@ -62,6 +65,7 @@ def torchvision_root(data_dir):
     if all(os.path.isfile(os.path.join(data_dir, "MNIST", "raw", f)) for f in FILES):
         return data_dir
     root = tempfile.mkdtemp(prefix="mnist-torchvision-")
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
     raw = os.path.join(root, "MNIST", "raw")
     os.makedirs(raw)
     for f in FILES:
@@ -103,8 +107,15 @@ class EpochOrders(Sampler):
         return len(self.orders[0])
 
 
+def open_npz(path):
+    try:
+        return np.load(path)
+    except (OSError, ValueError) as e:
+        sys.exit(f"slides_mnist.py: {path}: not a readable .npz file ({e})")
+
+
 def load_orders(path, epochs, count):
-    with np.load(path) as npz:
+    with open_npz(path) as npz:
         orders = []
         for e in range(1, epochs + 1):
             if f"epoch{e}" not in npz:
@@ -117,7 +128,7 @@ def load_orders(path, epochs, count):
 
 
 def load_weights(model, path):
-    with np.load(path) as npz:
+    with open_npz(path) as npz:
         state = {k: torch.from_numpy(npz[k]) for k in npz.files}
     try:
         model.load_state_dict(state)

@@ -25,6 +25,7 @@ final class CompareReportCommand implements Callable<Integer> {
 
     @Parameters(
             paramLabel = "DIR",
+            arity = "0..1",
             description = "the comparison folder (default: compare)",
             defaultValue = "compare")
     private Path dir;

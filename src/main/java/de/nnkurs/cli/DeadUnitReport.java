@@ -44,6 +44,11 @@ final class DeadUnitReport implements TrainingListener {
                         new ParameterStore(model.getNDManager(), false),
                         model.getNDManager(),
                         train);
+        if (dead.length == 0) {
+            out.println("  dead units: the network has no hidden layer");
+            out.flush();
+            return;
+        }
         out.printf(
                 "  dead units per hidden layer (input ≤ 0 for all %d training images): %s%n",
                 train.count(),

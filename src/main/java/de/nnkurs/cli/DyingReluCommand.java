@@ -49,7 +49,7 @@ final class DyingReluCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--bias-start must be a number");
         }
         PrintWriter out = spec.commandLine().getOut();
-        Mnist mnist = data.load(spec.commandLine().getErr());
+        Mnist mnist = data.load(spec);
         DyingReluDemo.Settings defaults = DyingReluDemo.Settings.negativeBiasStart();
         DyingReluDemo.Settings settings =
                 new DyingReluDemo.Settings(
@@ -62,7 +62,7 @@ final class DyingReluCommand implements Callable<Integer> {
                         defaults.seed());
         out.printf(
                 "Dead hidden units per layer (of 64 / 64), hidden biases starting at %s, Adam lr"
-                    + " %s, seed %d:%n",
+                        + " %s, seed %d:%n",
                 biasStart, settings.learningRate(), settings.seed());
         out.flush();
         List<DyingReluDemo.Result> results =

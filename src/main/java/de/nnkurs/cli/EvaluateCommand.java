@@ -69,10 +69,10 @@ final class EvaluateCommand implements Callable<Integer> {
                     "--max-misclassified must be 0 or more, got " + maxMisclassified);
         }
         PrintWriter console = spec.commandLine().getOut();
-        MnistSplit test = data.load(spec.commandLine().getErr()).test();
+        MnistSplit test = data.load(spec).test();
         int[] predicted = predict(model, test);
         ConfusionMatrix matrix = ConfusionMatrix.of(test, predicted);
-        console.println(matrix.table());
+        console.print(matrix.table());
 
         Files.createDirectories(out);
         Path matrixPng = out.resolve("confusion-matrix.png");

@@ -29,6 +29,7 @@ final class ExportCommand implements Callable<Integer> {
 
     @Parameters(
             paramLabel = "MODEL",
+            arity = "0..1",
             defaultValue = "models/mnist",
             description = "trained model folder (default: ${DEFAULT-VALUE})")
     private Path model;
@@ -45,7 +46,9 @@ final class ExportCommand implements Callable<Integer> {
         if (!Files.isDirectory(model)) {
             throw new ParameterException(
                     spec.commandLine(),
-                    model + ": no such folder (train a model first: nnkurs train)");
+                    model
+                            + (Files.exists(model) ? ": not a folder" : ": no such folder")
+                            + " (train a model first: nnkurs train)");
         }
         Path folder = ServingExport.export(model, root);
         spec.commandLine().getOut().printf("Exported %s and %s.zip%n", folder, folder);

@@ -1,5 +1,7 @@
 package de.nnkurs.cli;
 
+import de.nnkurs.io.Reasons;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -10,6 +12,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.util.concurrent.Callable;
 
 /** The {@code nnkurs} command line: the slides' MNIST lesson on DJL's PyTorch engine. */
@@ -64,6 +67,10 @@ public final class Main implements Callable<Integer> {
             scope = ScopeType.INHERIT,
             description = "Show DJL's log output and stack traces of errors.")
     void setVerbose(boolean on) {
+        setVerboseFlag(on);
+    }
+
+    private static void setVerboseFlag(boolean on) {
         verbose = on;
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", logLevel(on));
         System.setProperty(DJL_LOG_LEVEL, logLevel(on));
@@ -74,7 +81,7 @@ public final class Main implements Callable<Integer> {
         throw new ParameterException(
                 spec.commandLine(),
                 "missing command: train, export, predict, evaluate, dying-relu, weights, fetch-data"
-                    + " or compare-report");
+                        + " or compare-report");
     }
 
     /**
@@ -98,6 +105,7 @@ public final class Main implements Callable<Integer> {
      *     #EXIT_FAILURE} when the work fails
      */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
+        setVerboseFlag(false);
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(out);
         cli.setErr(err);
@@ -112,7 +120,10 @@ public final class Main implements Callable<Integer> {
         cli.setExecutionExceptionHandler(
                 (e, failed, parseResult) -> {
                     String name = failed.getCommandSpec().qualifiedName();
-                    String message = e.getMessage() == null ? e.toString() : e.getMessage();
+                    String message =
+                            e instanceof FileSystemException fse
+                                    ? Reasons.describe(fse)
+                                    : e.getMessage() == null ? e.toString() : e.getMessage();
                     failed.getErr().printf("%s: %s%n", name, message);
                     if (verbose) {
                         e.printStackTrace(failed.getErr());

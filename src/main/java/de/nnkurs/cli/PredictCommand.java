@@ -47,6 +47,9 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path model = served.require(spec);
+        for (Path file : images) {
+            Checks.existingFile(spec, "", file);
+        }
         // Decode every picture first: a bad file fails before any work is done.
         List<ImageFiles.Digit> digits = new ArrayList<>();
         for (Path file : images) {
@@ -72,7 +75,7 @@ final class PredictCommand implements Callable<Integer> {
                                     100 * c.getProbability()));
                 }
                 if (digit.inverted()) {
-                    line.append("  [inverted: dark digit on light background]");
+                    line.append("  [inverted: dark digit on a light or transparent background]");
                 }
                 out.println(line);
             }

@@ -34,13 +34,13 @@ final class ProgressBar implements TrainingListener {
         lastDrawn = filled;
         err.printf(
                 Locale.ROOT,
-                "\repoch %d [%s%s] %d/%d  loss %.4f",
+                "\repoch %d [%s%s] %d/%d  loss %s",
                 epoch,
                 "=".repeat(filled),
                 " ".repeat(WIDTH - filled),
                 batch,
                 batches,
-                loss);
+                number(loss));
         err.flush();
     }
 
@@ -53,11 +53,18 @@ final class ProgressBar implements TrainingListener {
         }
         out.printf(
                 Locale.ROOT,
-                "epoch %d  loss %.4f  test accuracy %.4f  %.1f s%n",
+                "epoch %d  loss %s  test accuracy %.4f  %.1f s%n",
                 r.epoch(),
-                r.meanLoss(),
+                number(r.meanLoss()),
                 r.testAccuracy(),
                 r.seconds());
         out.flush();
+    }
+
+    /** Four decimals for ordinary losses; scientific notation for a diverging one. */
+    static String number(double value) {
+        return Math.abs(value) < 1e4 || !Double.isFinite(value)
+                ? String.format(Locale.ROOT, "%.4f", value)
+                : String.format(Locale.ROOT, "%.4e", value);
     }
 }

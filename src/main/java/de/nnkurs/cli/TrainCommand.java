@@ -33,10 +33,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -44,9 +44,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 /** {@code nnkurs train}: the hands-on — train the classifier, report test accuracy, save it. */
@@ -251,7 +249,7 @@ final class TrainCommand implements Callable<Integer> {
         out.printf(
                 Locale.ROOT,
                 "Training %s (%s, %s) on %d images, %d epoch(s), batch size %d, %s lr %s, seed"
-                    + " %d%n",
+                        + " %d%n",
                 architecture.describe(),
                 activation.cliName(),
                 variant == Variant.SLIDES ? "final Softmax" : "logits",
@@ -286,15 +284,20 @@ final class TrainCommand implements Callable<Integer> {
                     "Test accuracy after %d epoch(s): %.4f%n",
                     settings.epochs(),
                     result.finalAccuracy());
-            if (record != null) {
-                RunRecord.ofJava(settings, variant.label(), result).write(record);
-            }
             if (dryRun) {
+                writeRecord(settings, variant, result);
                 out.println("Dry run: model not saved.");
                 return 0;
             }
             SavedModel.save(model, target, metadata(name, architecture, settings, result, mnist));
             out.printf("Saved %s%n", target);
+            writeRecord(settings, variant, result);
+            if (!Double.isFinite(result.stepLosses().get(result.stepLosses().size() - 1))) {
+                err.println(
+                        "nnkurs train: warning: the loss diverged (last step "
+                                + result.stepLosses().get(result.stepLosses().size() - 1)
+                                + "); try a smaller --lr");
+            }
             if (export) {
                 Path folder = ServingExport.export(target, Path.of(ExportCommand.DEFAULT_ROOT));
                 out.printf("Exported %s and %s.zip%n", folder, folder);
@@ -313,8 +316,11 @@ final class TrainCommand implements Callable<Integer> {
         if (!(lr > 0) || Double.isInfinite(lr)) {
             throw usage("--lr must be a positive number, got " + lr);
         }
-        if (dataDir != null && !Files.isDirectory(dataDir)) {
-            throw usage("--data-dir " + dataDir + ": no such folder");
+        if (seed < 0 || seed > Integer.MAX_VALUE) {
+            throw usage("--seed must be in 0.." + Integer.MAX_VALUE + ", got " + seed);
+        }
+        if (dataDir != null) {
+            Checks.existingFolder(spec, "--data-dir ", dataDir);
         }
         if (maxBatches < 0) {
             throw usage("--max-batches must be 0 or more, got " + maxBatches);
@@ -325,30 +331,60 @@ final class TrainCommand implements Callable<Integer> {
         if (loss == LossKind.SLIDE_CE && logits) {
             throw usage(
                     "--loss slide-ce takes probabilities; it needs the final Softmax (drop"
-                        + " --logits)");
+                            + " --logits)");
         }
+        Architecture architecture;
         try {
-            architecture();
+            architecture = architecture();
         } catch (IllegalArgumentException e) {
             throw usage("--hidden " + hidden + ": " + e.getMessage());
         }
-        if (init != null && !Files.isRegularFile(init)) {
-            throw usage("--init " + init + ": no such file");
+        if (optimizer == OptimizerKind.GD
+                && (order != null || saveOrder != null || maxBatches > 0 || dryRun)) {
+            throw usage(
+                    "--optimizer gd steps once per pass over all examples; --order, --save-order,"
+                            + " --max-batches and --dry-run do not apply");
         }
-        if (order != null && !Files.isRegularFile(order)) {
-            throw usage("--order " + order + ": no such file");
+        if (export && architecture.activation() != HiddenActivation.RELU) {
+            throw usage(
+                    "--export: DJL Serving's MlpBlockFactory builds ReLU networks only, not "
+                            + architecture.activation().cliName());
+        }
+        if (export && architecture.hidden().isEmpty()) {
+            throw usage("--export: DJL Serving's MlpBlockFactory needs at least one hidden layer");
+        }
+        if (init != null) {
+            Checks.existingFile(spec, "--init ", init);
+            Checks.extension(spec, init, "weights", ".npz", ".safetensors");
+        }
+        if (order != null) {
+            Checks.existingFile(spec, "--order ", order);
         }
         if (order != null && saveOrder != null) {
             throw usage("--order and --save-order exclude each other");
         }
-        for (Path weights : new Path[] {init, saveInit}) {
-            String n = weights == null ? ".npz" : weights.getFileName().toString();
-            if (!n.endsWith(".npz") && !n.endsWith(".safetensors")) {
-                throw usage(weights + ": weights files end in .npz or .safetensors");
-            }
+        if (saveInit != null) {
+            Checks.extension(spec, saveInit, "weights", ".npz", ".safetensors");
+            Checks.writable(spec, "--save-init ", saveInit);
         }
-        if (output != null && Files.exists(output) && !Files.isDirectory(output)) {
-            throw usage("--output " + output + ": exists and is not a folder");
+        if (saveOrder != null) {
+            Checks.extension(spec, saveOrder, "epoch order", ".npz");
+            Checks.writable(spec, "--save-order ", saveOrder);
+        }
+        if (record != null) {
+            Checks.writable(spec, "--record ", record);
+        }
+        if (!dryRun) {
+            Path target = output != null ? output : defaultOutput(architecture.variant());
+            Checks.replaceableModelFolder(spec, "--output ", target);
+            Checks.writable(spec, "--output ", target);
+        }
+    }
+
+    private void writeRecord(TrainingSettings settings, Variant variant, TrainingResult result)
+            throws IOException {
+        if (record != null) {
+            RunRecord.ofJava(settings, variant.label(), result).write(record);
         }
     }
 
@@ -392,8 +428,6 @@ final class TrainCommand implements Callable<Integer> {
             TrainingSettings settings,
             TrainingResult result,
             Mnist mnist) {
-        Map<String, String> sha = new TreeMap<>();
-        mnist.sha256().forEach((file, hash) -> sha.put(file.fileName(), hash));
         Engine engine = Engine.getInstance();
         return new ModelMetadata(
                 name,
@@ -408,7 +442,7 @@ final class TrainCommand implements Callable<Integer> {
                 settings.loss().label(),
                 result.finalAccuracy(),
                 result.epochs(),
-                sha,
+                mnist.sha256(),
                 Engine.getDjlVersion(),
                 engine.getEngineName() + " " + engine.getVersion(),
                 OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).toString());
@@ -418,7 +452,11 @@ final class TrainCommand implements Callable<Integer> {
     static final class LossConverter implements ITypeConverter<LossKind> {
         @Override
         public LossKind convert(String value) {
-            return LossKind.fromLabel(value);
+            try {
+                return LossKind.fromLabel(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
         }
     }
 
@@ -426,7 +464,11 @@ final class TrainCommand implements Callable<Integer> {
     static final class ActivationConverter implements ITypeConverter<HiddenActivation> {
         @Override
         public HiddenActivation convert(String value) {
-            return HiddenActivation.fromName(value);
+            try {
+                return HiddenActivation.fromName(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
         }
     }
 
@@ -445,7 +487,11 @@ final class TrainCommand implements Callable<Integer> {
     static final class OptimizerConverter implements ITypeConverter<OptimizerKind> {
         @Override
         public OptimizerKind convert(String value) {
-            return OptimizerKind.fromLabel(value);
+            try {
+                return OptimizerKind.fromLabel(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
         }
     }
 }

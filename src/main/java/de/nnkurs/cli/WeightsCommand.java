@@ -8,8 +8,10 @@ import de.nnkurs.data.Mnist;
 import de.nnkurs.export.ModelMetadata;
 import de.nnkurs.export.SavedModel;
 import de.nnkurs.export.StateDict;
+import de.nnkurs.model.Architecture;
 import de.nnkurs.model.Models;
 import de.nnkurs.model.Variant;
+import de.nnkurs.slides.HiddenActivation;
 import de.nnkurs.training.Accuracy;
 
 import picocli.CommandLine.Command;
@@ -27,8 +29,6 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 /** {@code nnkurs weights}: weights to and from PyTorch's {@code state_dict} files. */
@@ -100,19 +100,44 @@ final class WeightsCommand implements Callable<Integer> {
         @Option(names = "--logits", description = "the weights belong to the model without Softmax")
         private boolean logits;
 
+        @Option(
+                names = "--hidden",
+                paramLabel = "WIDTHS",
+                defaultValue = "64,64,64",
+                description =
+                        "hidden widths of the model the weights belong to (default:"
+                            + " ${DEFAULT-VALUE})")
+        private String hidden;
+
+        @Option(
+                names = "--activation",
+                paramLabel = "NAME",
+                defaultValue = "relu",
+                converter = TrainCommand.ActivationConverter.class,
+                description = "its hidden activation (default: ${DEFAULT-VALUE})")
+        private HiddenActivation activation;
+
         @Mixin private DataDirOption data;
 
         @Override
         public Integer call() throws Exception {
-            checkWeightsName(spec, file);
-            if (!Files.isRegularFile(file)) {
-                throw new ParameterException(spec.commandLine(), file + ": no such file");
-            }
+            Checks.existingFile(spec, "", file);
+            Checks.extension(spec, file, "weights", ".npz", ".safetensors");
+            Checks.replaceableModelFolder(spec, "--output ", output);
+            Checks.writable(spec, "--output ", output);
             Variant variant = logits ? Variant.LOGITS : Variant.SLIDES;
+            Architecture architecture;
+            try {
+                architecture =
+                        new Architecture(Architecture.parseHidden(hidden), activation, variant);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(
+                        spec.commandLine(), "--hidden " + hidden + ": " + e.getMessage());
+            }
             String name = output.toAbsolutePath().normalize().getFileName().toString();
-            Mnist mnist = data.load(spec.commandLine().getErr());
+            Mnist mnist = data.load(spec);
             try (Model model = Model.newInstance(name)) {
-                model.setBlock(Models.sequential(variant));
+                model.setBlock(Models.sequential(architecture));
                 Models.initialize(model.getBlock(), model.getNDManager(), Lesson.SEED);
                 StateDict.load(model.getBlock(), file);
                 double accuracy =
@@ -120,15 +145,13 @@ final class WeightsCommand implements Callable<Integer> {
                                 Accuracy.predict(
                                         model.getBlock(), model.getNDManager(), mnist.test()),
                                 mnist.test());
-                Map<String, String> sha = new TreeMap<>();
-                mnist.sha256().forEach((f, h) -> sha.put(f.fileName(), h));
                 Engine engine = Engine.getInstance();
                 ModelMetadata meta =
                         new ModelMetadata(
                                 name,
                                 variant.label(),
-                                Lesson.architecture(),
-                                "relu",
+                                architecture.describe(),
+                                activation.cliName(),
                                 0,
                                 0,
                                 0,
@@ -137,7 +160,7 @@ final class WeightsCommand implements Callable<Integer> {
                                 null,
                                 accuracy,
                                 List.of(),
-                                sha,
+                                mnist.sha256(),
                                 Engine.getDjlVersion(),
                                 engine.getEngineName() + " " + engine.getVersion(),
                                 OffsetDateTime.now(ZoneOffset.UTC)
@@ -158,10 +181,6 @@ final class WeightsCommand implements Callable<Integer> {
     }
 
     private static void checkWeightsName(CommandSpec spec, Path file) {
-        String n = file.getFileName().toString();
-        if (!n.endsWith(".npz") && !n.endsWith(".safetensors")) {
-            throw new ParameterException(
-                    spec.commandLine(), file + ": weights files end in .npz or .safetensors");
-        }
+        Checks.extension(spec, file, "weights", ".npz", ".safetensors");
     }
 }

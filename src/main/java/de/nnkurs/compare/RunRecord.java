@@ -53,7 +53,8 @@ public record RunRecord(
         Double peakRssMb,
         Map<String, String> versions) {
 
-    private static final Gson GSON = new GsonBuilder().create();
+    private static final Gson GSON =
+            new GsonBuilder().serializeSpecialFloatingPointValues().create();
 
     /**
      * Describes a finished Java run.

@@ -4,18 +4,19 @@ import de.nnkurs.Lesson;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * MNIST (or any dataset in its format) loaded from a folder of IDX files.
  *
  * @param train the 60,000 training examples ({@code trainset})
  * @param test the 10,000 test examples ({@code testset})
- * @param sha256 the sha256 of each file as found on disk, for the model's metadata
+ * @param sha256 the sha256 of each file as found on disk, by its name there (e.g. {@code
+ *     train-images-idx3-ubyte.gz}), for the model's metadata
  */
-public record Mnist(MnistSplit train, MnistSplit test, Map<MnistFile, String> sha256) {
+public record Mnist(MnistSplit train, MnistSplit test, Map<String, String> sha256) {
 
     /**
      * Loads the four files from a folder and checks they fit the lesson's model.
@@ -26,14 +27,14 @@ public record Mnist(MnistSplit train, MnistSplit test, Map<MnistFile, String> sh
      * @throws IOException if reading fails
      */
     public static Mnist load(Path dir) throws IOException {
-        Map<MnistFile, String> sha = new EnumMap<>(MnistFile.class);
+        Map<String, String> sha = new TreeMap<>();
         MnistSplit train = loadSplit(dir, MnistFile.TRAIN_IMAGES, MnistFile.TRAIN_LABELS, sha);
         MnistSplit test = loadSplit(dir, MnistFile.TEST_IMAGES, MnistFile.TEST_LABELS, sha);
-        return new Mnist(train, test, Map.copyOf(sha));
+        return new Mnist(train, test, java.util.Collections.unmodifiableMap(sha));
     }
 
     private static MnistSplit loadSplit(
-            Path dir, MnistFile imageFile, MnistFile labelFile, Map<MnistFile, String> sha)
+            Path dir, MnistFile imageFile, MnistFile labelFile, Map<String, String> sha)
             throws IOException {
         Path imagesPath = imageFile.locate(dir);
         Path labelsPath = labelFile.locate(dir);
@@ -60,8 +61,8 @@ public record Mnist(MnistSplit train, MnistSplit test, Map<MnistFile, String> sh
                             imagesPath.getFileName(),
                             images.count()));
         }
-        sha.put(imageFile, Sha256.of(imagesPath));
-        sha.put(labelFile, Sha256.of(labelsPath));
+        sha.put(imagesPath.getFileName().toString(), Sha256.of(imagesPath));
+        sha.put(labelsPath.getFileName().toString(), Sha256.of(labelsPath));
         return new MnistSplit(images.count(), images.pixels(), labels);
     }
 }

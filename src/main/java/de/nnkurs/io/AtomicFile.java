@@ -3,6 +3,7 @@ package de.nnkurs.io;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -34,17 +35,21 @@ public final class AtomicFile {
      */
     public static void write(Path target, Contents contents) throws IOException {
         Path absolute = target.toAbsolutePath().normalize();
-        Files.createDirectories(absolute.getParent());
-        // Not createTempFile: that makes the file private to its owner, which the result should not
-        // be.
-        Path partial =
-                Files.createFile(
-                        absolute.resolveSibling(
-                                "."
-                                        + absolute.getFileName()
-                                        + "."
-                                        + UUID.randomUUID()
-                                        + ".partial"));
+        Path partial;
+        try {
+            Files.createDirectories(absolute.getParent());
+            // Not createTempFile: that makes the file private to its owner.
+            partial =
+                    Files.createFile(
+                            absolute.resolveSibling(
+                                    "."
+                                            + absolute.getFileName()
+                                            + "."
+                                            + UUID.randomUUID()
+                                            + ".partial"));
+        } catch (FileSystemException e) {
+            throw new IOException(target + ": cannot write here (" + Reasons.of(e) + ")", e);
+        }
         try {
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(partial))) {
                 contents.writeTo(out);

@@ -156,4 +156,89 @@ class MainTest extends CommandLineTest {
         assertEquals(0, code, err.toString());
         assertEquals("logits", SavedModel.readMetadata(output).variant());
     }
+
+    @Test
+    void trainRefusesToReplaceAFolderThatIsNotAModel() throws IOException {
+        Path precious = Files.createDirectories(tmp.resolve("precious"));
+        Files.writeString(precious.resolve("notes.txt"), "keep");
+        int code =
+                run(
+                        "train",
+                        "--epochs",
+                        "1",
+                        "--data-dir",
+                        tinyData().toString(),
+                        "--output",
+                        precious.toString());
+        assertEquals(2, code);
+        assertOneLineError("is not a model folder (no metadata.json); not replacing it");
+        assertEquals("keep", Files.readString(precious.resolve("notes.txt")));
+    }
+
+    @Test
+    void anOutputThatCannotBeWrittenIsAUsageErrorBeforeTraining() throws IOException {
+        Path file = Files.writeString(tmp.resolve("file"), "x");
+        assertEquals(
+                2,
+                run(
+                        "train",
+                        "--data-dir",
+                        tinyData().toString(),
+                        "--output",
+                        file.resolve("m").toString()));
+        assertOneLineError("cannot write there");
+        assertFalse(out.toString().contains("epoch 1"), out.toString());
+    }
+
+    @Test
+    void aDivergedRunIsSavedWithAWarning() throws IOException {
+        Path model = tmp.resolve("diverged");
+        int code =
+                run(
+                        "train",
+                        "--optimizer",
+                        "sgd",
+                        "--lr",
+                        "1e30",
+                        "--logits",
+                        "--loss",
+                        "mse",
+                        "--epochs",
+                        "1",
+                        "--data-dir",
+                        tinyData().toString(),
+                        "--output",
+                        model.toString());
+        assertEquals(0, code, err.toString());
+        assertTrue(err.toString().contains("the loss diverged"), err.toString());
+        assertEquals("logits", SavedModel.readMetadata(model).variant());
+    }
+
+    @Test
+    void aDataDirThatIsAFileIsNotAFolder() throws IOException {
+        Path file = Files.writeString(tmp.resolve("README.md"), "x");
+        assertEquals(2, run("train", "--data-dir", file.toString()));
+        assertOneLineError("--data-dir " + file + ": not a folder");
+    }
+
+    @Test
+    void aMistypedChoiceIsOneCleanLine() {
+        assertEquals(2, run("train", "--optimizer", "adamw"));
+        assertOneLineError("unknown optimizer 'adamw', choose one of");
+        assertFalse(err.toString().contains("java.lang"), err.toString());
+    }
+
+    @Test
+    void verboseDoesNotCarryOverToTheNextRun() throws IOException {
+        Path data = tinyData();
+        Path labels = data.resolve("train-labels-idx1-ubyte");
+        byte[] bytes = Files.readAllBytes(labels);
+        bytes[8] = 12;
+        Files.write(labels, bytes);
+        run("--verbose", "train", "--dry-run", "--data-dir", data.toString());
+        assertTrue(err.toString().lines().count() > 1, "stack trace with --verbose");
+        err.getBuffer().setLength(0);
+        assertEquals(1, run("train", "--dry-run", "--data-dir", data.toString()));
+        assertOneLineError("label 12 at index 0 is outside 0..9");
+    }
 }

@@ -66,7 +66,9 @@ class PredictCommandTest extends CommandLineTest {
         assertEquals(
                 0, run("predict", "--model", ExportedMnist.folder().toString(), jpeg.toString()));
         assertTrue(out.toString().startsWith(jpeg + ":  " + label(1) + " ("), out.toString());
-        assertTrue(out.toString().contains("[inverted: dark digit on light background]"));
+        assertTrue(
+                out.toString()
+                        .contains("[inverted: dark digit on a light or transparent background]"));
     }
 
     @Test
@@ -102,5 +104,21 @@ class PredictCommandTest extends CommandLineTest {
         Path folder = Files.createDirectories(tmp.resolve("plain"));
         assertEquals(1, run("predict", "--model", folder.toString(), png.toString()));
         assertTrue(err.toString().contains(folder + ": no serving.properties"), err.toString());
+    }
+
+    @Test
+    void aMissingPictureIsAUsageError() throws IOException {
+        Path missing = tmp.resolve("none.png");
+        assertEquals(
+                2,
+                run("predict", "--model", ExportedMnist.folder().toString(), missing.toString()));
+        assertTrue(err.toString().contains(missing + ": no such file"), err.toString());
+    }
+
+    @Test
+    void aFolderGivenAsAPictureIsAUsageError() throws IOException {
+        assertEquals(
+                2, run("predict", "--model", ExportedMnist.folder().toString(), tmp.toString()));
+        assertTrue(err.toString().contains(tmp + ": is a folder, not a file"), err.toString());
     }
 }

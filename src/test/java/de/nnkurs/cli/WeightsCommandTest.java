@@ -85,4 +85,71 @@ class WeightsCommandTest extends CommandLineTest {
                 err.toString().contains("weights files end in .npz or .safetensors"),
                 err.toString());
     }
+
+    @Test
+    void weightsOfAnotherArchitectureImportWithItsHiddenWidthsAndActivation() throws IOException {
+        Path data = tmp.resolve("data");
+        de.nnkurs.data.IdxFixtures.writeMnistFolder(data, 300, 100, false);
+        Path trained = tmp.resolve("tanh");
+        assertEquals(
+                0,
+                run(
+                        "train",
+                        "--activation",
+                        "tanh",
+                        "--hidden",
+                        "32",
+                        "--epochs",
+                        "1",
+                        "--data-dir",
+                        data.toString(),
+                        "--output",
+                        trained.toString()),
+                err.toString());
+        Path file = tmp.resolve("tanh.npz");
+        assertEquals(
+                0, run("weights", "export", trained.toString(), file.toString()), err.toString());
+        Path imported = tmp.resolve("imported");
+        assertEquals(
+                0,
+                run(
+                        "weights",
+                        "import",
+                        file.toString(),
+                        "--hidden",
+                        "32",
+                        "--activation",
+                        "tanh",
+                        "--data-dir",
+                        data.toString(),
+                        "--output",
+                        imported.toString()),
+                err.toString());
+        assertEquals("784-32-10", SavedModel.readMetadata(imported).architecture());
+        assertEquals("tanh", SavedModel.readMetadata(imported).activation());
+        assertEquals(
+                SavedModel.readMetadata(trained).testAccuracy(),
+                SavedModel.readMetadata(imported).testAccuracy());
+    }
+
+    @Test
+    void aMissingDataDirIsAUsageErrorAndNothingIsFetched() throws IOException {
+        Path file = tmp.resolve("w.npz");
+        ExportedMnist.folder();
+        run("weights", "export", ExportedMnist.TRAINED.toString(), file.toString());
+        Path typo = tmp.resolve("typo");
+        assertEquals(
+                2,
+                run(
+                        "weights",
+                        "import",
+                        file.toString(),
+                        "--data-dir",
+                        typo.toString(),
+                        "--output",
+                        tmp.resolve("m").toString()));
+        assertTrue(
+                err.toString().contains("--data-dir " + typo + ": no such folder"), err.toString());
+        assertTrue(!Files.exists(typo));
+    }
 }

@@ -163,6 +163,32 @@ class ServingExportTest {
         }
     }
 
+    @Test
+    void exportingIntoTheTrainedModelsOwnFolderIsRefused() throws IOException {
+        Path trained = tmp.resolve("models").resolve("mnist");
+        copyTree(ExportedMnist.TRAINED, trained);
+        IOException e =
+                assertThrows(
+                        IOException.class,
+                        () -> ServingExport.export(trained, trained.getParent()));
+        assertTrue(
+                e.getMessage().contains("would replace the trained model itself"), e.getMessage());
+        assertTrue(Files.exists(trained.resolve("metadata.json")));
+        assertTrue(!Files.exists(trained.resolve("serving.properties")));
+    }
+
+    @Test
+    void aRenamedCopyExportsUnderItsOwnName() throws IOException {
+        Path copy = tmp.resolve("mnist-backup");
+        copyTree(ExportedMnist.TRAINED, copy);
+        Path folder = ServingExport.export(copy, tmp.resolve("serving"));
+        assertEquals("mnist-backup", folder.getFileName().toString());
+        assertTrue(Files.exists(folder.resolve("mnist-backup-0001.params")));
+        assertTrue(
+                Files.readString(folder.resolve("serving.properties"))
+                        .contains("option.modelName=mnist-backup"));
+    }
+
     private static void copyTree(Path from, Path to) throws IOException {
         Files.createDirectories(to);
         for (String name : ExportedMnist.files(from)) {

@@ -142,8 +142,7 @@ class StateDictTest {
         }
         InvalidDataException e =
                 assertThrows(InvalidDataException.class, () -> StateDict.load(model(1), file));
-        assertTrue(
-                e.getMessage().contains("missing [6.bias], unexpected [fc4.bias]"), e.getMessage());
+        assertTrue(e.getMessage().contains("missing 6.bias; unexpected fc4.bias"), e.getMessage());
     }
 
     @Test

@@ -37,7 +37,11 @@ class AtomicDirectoryTest {
     void replacesAnExistingFolderWhole() throws IOException {
         Path target = tmp.resolve("model");
         AtomicDirectory.write(target, dir -> Files.writeString(dir.resolve("old.txt"), "old"));
-        AtomicDirectory.write(target, dir -> Files.writeString(dir.resolve("new.txt"), "new"));
+        AtomicDirectory.write(
+                target,
+                dir -> true,
+                "ours",
+                dir -> Files.writeString(dir.resolve("new.txt"), "new"));
         assertFalse(Files.exists(target.resolve("old.txt")));
         assertEquals("new", Files.readString(target.resolve("new.txt")));
         assertEquals(List.of("model"), siblings());
@@ -53,6 +57,8 @@ class AtomicDirectoryTest {
                         () ->
                                 AtomicDirectory.write(
                                         target,
+                                        dir -> true,
+                                        "ours",
                                         dir -> {
                                             Files.writeString(dir.resolve("a.txt"), "half");
                                             throw new IOException("disk full");
@@ -68,5 +74,30 @@ class AtomicDirectoryTest {
         IOException e =
                 assertThrows(IOException.class, () -> AtomicDirectory.write(target, dir -> {}));
         assertTrue(e.getMessage().contains("not a folder"), e.getMessage());
+    }
+
+    @Test
+    void refusesToReplaceAFolderThatIsNotOfTheExpectedKind() throws IOException {
+        Path target = Files.createDirectories(tmp.resolve("precious"));
+        Files.writeString(target.resolve("notes.txt"), "keep");
+        IOException e =
+                assertThrows(
+                        IOException.class,
+                        () ->
+                                AtomicDirectory.write(
+                                        target,
+                                        dir -> Files.exists(dir.resolve("metadata.json")),
+                                        "a model folder",
+                                        dir -> Files.writeString(dir.resolve("m"), "model")));
+        assertTrue(e.getMessage().endsWith("exists and is not a model folder; not replacing it"));
+        assertEquals("keep", Files.readString(target.resolve("notes.txt")));
+        assertEquals(List.of("precious"), siblings());
+    }
+
+    @Test
+    void anEmptyFolderMayBeFilled() throws IOException {
+        Path target = Files.createDirectories(tmp.resolve("empty"));
+        AtomicDirectory.write(target, dir -> Files.writeString(dir.resolve("a.txt"), "x"));
+        assertEquals("x", Files.readString(target.resolve("a.txt")));
     }
 }
