@@ -73,7 +73,7 @@ public final class Main implements Callable<Integer> {
     private static void setVerboseFlag(boolean on) {
         verbose = on;
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", logLevel(on));
-        System.setProperty(DJL_LOG_LEVEL, logLevel(on));
+        System.setProperty(DJL_LOG_LEVEL, on ? "info" : "error");
     }
 
     @Override
