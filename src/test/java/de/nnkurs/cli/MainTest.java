@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import de.nnkurs.data.IdxFixtures;
 import de.nnkurs.export.ModelMetadata;
 import de.nnkurs.export.SavedModel;
 
@@ -21,16 +20,8 @@ class MainTest extends CommandLineTest {
 
     @TempDir Path tmp;
 
-    private void assertOneLineError(String expectedFragment) {
-        String text = err.toString();
-        assertEquals(1, text.lines().count(), "one line, got: " + text);
-        assertTrue(text.contains(expectedFragment), text);
-    }
-
     private Path tinyData() throws IOException {
-        Path dir = tmp.resolve("data");
-        IdxFixtures.writeMnistFolder(dir, 600, 100, false);
-        return dir;
+        return tinyData(tmp);
     }
 
     @Test

@@ -3,7 +3,6 @@ package de.nnkurs.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import de.nnkurs.data.IdxFixtures;
 import de.nnkurs.export.ModelMetadata;
 import de.nnkurs.export.SavedModel;
 
@@ -19,15 +18,12 @@ class TrainChoicesTest extends CommandLineTest {
     @TempDir Path tmp;
 
     private String data() throws IOException {
-        Path dir = tmp.resolve("data");
-        IdxFixtures.writeMnistFolder(dir, 600, 100, false);
-        return dir.toString();
+        return tinyData(tmp).toString();
     }
 
     private void assertOneLineUsageError(int code, String fragment) {
         assertEquals(2, code, err.toString());
-        assertEquals(1, err.toString().lines().count(), err.toString());
-        assertTrue(err.toString().contains(fragment), err.toString());
+        assertOneLineError(fragment);
     }
 
     @Test
