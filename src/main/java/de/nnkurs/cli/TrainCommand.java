@@ -222,7 +222,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--export",
             description =
-                    "also export the model for DJL Serving into " + ExportCommand.DEFAULT_ROOT)
+                    "also export the model for DJL Serving, into serving/ beside the model folder"
+                            + " (models/serving by default)")
     private boolean export;
 
     @Override
@@ -299,7 +300,8 @@ final class TrainCommand implements Callable<Integer> {
                                 + "); try a smaller --lr");
             }
             if (export) {
-                Path folder = ServingExport.export(target, Path.of(ExportCommand.DEFAULT_ROOT));
+                Path root = target.toAbsolutePath().normalize().getParent().resolve("serving");
+                Path folder = ServingExport.export(target, root);
                 out.printf("Exported %s and %s.zip%n", folder, folder);
             }
         }

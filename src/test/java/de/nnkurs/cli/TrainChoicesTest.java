@@ -200,4 +200,14 @@ class TrainChoicesTest extends CommandLineTest {
                 err.toString().contains("MlpBlockFactory builds ReLU networks only"),
                 err.toString());
     }
+
+    @Test
+    void exportAfterTrainingWritesTheServingFolderBesideTheModel() throws IOException {
+        Path model = tmp.resolve("models").resolve("tiny");
+        assertEquals(0, run("train", "--epochs", "1", "--export", "--data-dir", data(),
+                "--output", model.toString()), err.toString());
+        Path served = tmp.resolve("models").resolve("serving").resolve("tiny");
+        assertTrue(java.nio.file.Files.isRegularFile(served.resolve("serving.properties")));
+        assertTrue(java.nio.file.Files.isRegularFile(served.resolveSibling("tiny.zip")));
+    }
 }
