@@ -46,6 +46,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /** {@code nnkurs train}: the hands-on — train the classifier, report test accuracy, save it. */
 @Command(
@@ -450,27 +451,42 @@ final class TrainCommand implements Callable<Integer> {
                 OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).toString());
     }
 
-    /** Turns {@code --loss NAME} into a {@link LossKind}, naming the choices on error. */
-    static final class LossConverter implements ITypeConverter<LossKind> {
+    /** A converter for a named choice whose lookup names the valid values when it fails. */
+    private abstract static class ChoiceConverter<T> implements ITypeConverter<T> {
+        private final Function<String, T> lookup;
+
+        ChoiceConverter(Function<String, T> lookup) {
+            this.lookup = lookup;
+        }
+
         @Override
-        public LossKind convert(String value) {
+        public T convert(String value) {
             try {
-                return LossKind.fromLabel(value);
+                return lookup.apply(value);
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }
         }
     }
 
+    /** Turns {@code --loss NAME} into a {@link LossKind}. */
+    static final class LossConverter extends ChoiceConverter<LossKind> {
+        LossConverter() {
+            super(LossKind::fromLabel);
+        }
+    }
+
     /** Turns {@code --activation NAME} into a {@link HiddenActivation}. */
-    static final class ActivationConverter implements ITypeConverter<HiddenActivation> {
-        @Override
-        public HiddenActivation convert(String value) {
-            try {
-                return HiddenActivation.fromName(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
+    static final class ActivationConverter extends ChoiceConverter<HiddenActivation> {
+        ActivationConverter() {
+            super(HiddenActivation::fromName);
+        }
+    }
+
+    /** Turns {@code --optimizer NAME} into an {@link OptimizerKind}. */
+    static final class OptimizerConverter extends ChoiceConverter<OptimizerKind> {
+        OptimizerConverter() {
+            super(OptimizerKind::fromLabel);
         }
     }
 
@@ -480,20 +496,6 @@ final class TrainCommand implements Callable<Integer> {
 
         ActivationNames() {
             super(List.of(HiddenActivation.names().split(", ")));
-        }
-    }
-
-    /**
-     * Turns {@code --optimizer NAME} into an {@link OptimizerKind}, naming the choices on error.
-     */
-    static final class OptimizerConverter implements ITypeConverter<OptimizerKind> {
-        @Override
-        public OptimizerKind convert(String value) {
-            try {
-                return OptimizerKind.fromLabel(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
         }
     }
 }
