@@ -2,7 +2,7 @@ package de.nnkurs.cli;
 
 import de.nnkurs.data.Mnist;
 import de.nnkurs.slides.DyingReluDemo;
-import de.nnkurs.slides.HiddenActivation;
+import de.nnkurs.model.HiddenActivation;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -7,11 +7,11 @@ import de.nnkurs.Lesson;
 import de.nnkurs.data.Mnist;
 import de.nnkurs.export.ModelMetadata;
 import de.nnkurs.export.SavedModel;
-import de.nnkurs.export.StateDict;
+import de.nnkurs.model.StateDict;
 import de.nnkurs.model.Architecture;
 import de.nnkurs.model.Models;
 import de.nnkurs.model.Variant;
-import de.nnkurs.slides.HiddenActivation;
+import de.nnkurs.model.HiddenActivation;
 import de.nnkurs.training.Accuracy;
 
 import picocli.CommandLine.Command;

@@ -13,7 +13,7 @@ import de.nnkurs.io.AtomicDirectory;
 import de.nnkurs.model.Architecture;
 import de.nnkurs.model.Models;
 import de.nnkurs.model.Variant;
-import de.nnkurs.slides.HiddenActivation;
+import de.nnkurs.model.HiddenActivation;
 
 import java.io.IOException;
 import java.io.Reader;

@@ -14,6 +14,7 @@ import de.nnkurs.data.InvalidDataException;
 import de.nnkurs.io.AtomicDirectory;
 import de.nnkurs.io.AtomicFile;
 import de.nnkurs.model.Architecture;
+import de.nnkurs.model.StateDict;
 
 import java.io.IOException;
 import java.io.Writer;

@@ -1,7 +1,7 @@
 package de.nnkurs.model;
 
 import de.nnkurs.Lesson;
-import de.nnkurs.slides.HiddenActivation;
+import de.nnkurs.model.HiddenActivation;
 
 import java.util.ArrayList;
 import java.util.List;

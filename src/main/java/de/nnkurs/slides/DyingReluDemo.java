@@ -22,7 +22,9 @@ import ai.djl.training.tracker.Tracker;
 import de.nnkurs.Lesson;
 import de.nnkurs.data.DataLoader;
 import de.nnkurs.data.MnistSplit;
+import de.nnkurs.model.HiddenActivation;
 import de.nnkurs.model.Layers;
+import de.nnkurs.training.SlideSgd;
 
 import java.util.ArrayList;
 import java.util.List;

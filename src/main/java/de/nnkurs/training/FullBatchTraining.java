@@ -7,7 +7,7 @@ import ai.djl.training.Trainer;
 
 import de.nnkurs.data.Mnist;
 import de.nnkurs.model.Models;
-import de.nnkurs.slides.FullBatchGradientDescent;
+import de.nnkurs.training.FullBatchGradientDescent;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,7 @@ package de.nnkurs.training;
 
 import ai.djl.training.loss.Loss;
 
-import de.nnkurs.slides.SlideLosses;
+import de.nnkurs.training.SlideLosses;
 
 import java.util.Arrays;
 import java.util.Locale;

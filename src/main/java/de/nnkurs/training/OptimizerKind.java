@@ -4,8 +4,8 @@ import ai.djl.training.optimizer.Adam;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 
-import de.nnkurs.slides.SlideMomentum;
-import de.nnkurs.slides.SlideSgd;
+import de.nnkurs.training.SlideMomentum;
+import de.nnkurs.training.SlideSgd;
 
 import java.util.Arrays;
 import java.util.Locale;

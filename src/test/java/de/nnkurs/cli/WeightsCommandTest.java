@@ -9,7 +9,7 @@ import ai.djl.Model;
 import de.nnkurs.ExportedMnist;
 import de.nnkurs.RealMnist;
 import de.nnkurs.export.SavedModel;
-import de.nnkurs.export.StateDict;
+import de.nnkurs.model.StateDict;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

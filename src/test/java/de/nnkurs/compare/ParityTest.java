@@ -11,7 +11,7 @@ import de.nnkurs.RealMnist;
 import de.nnkurs.data.Mnist;
 import de.nnkurs.data.OrderFile;
 import de.nnkurs.data.Sampler;
-import de.nnkurs.export.StateDict;
+import de.nnkurs.model.StateDict;
 import de.nnkurs.model.Models;
 import de.nnkurs.model.Variant;
 import de.nnkurs.training.OptimizerKind;

@@ -21,7 +21,7 @@ import de.nnkurs.RealMnist;
 import de.nnkurs.data.DataLoader;
 import de.nnkurs.data.Mnist;
 import de.nnkurs.data.Sampler;
-import de.nnkurs.export.StateDict;
+import de.nnkurs.model.StateDict;
 import de.nnkurs.model.Models;
 import de.nnkurs.model.Variant;
 import de.nnkurs.training.OptimizerKind;

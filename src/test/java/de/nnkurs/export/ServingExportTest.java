@@ -24,6 +24,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
+import de.nnkurs.model.StateDict;
 import de.nnkurs.ExportedMnist;
 import de.nnkurs.Lesson;
 import de.nnkurs.RealMnist;

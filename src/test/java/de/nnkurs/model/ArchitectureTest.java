@@ -3,7 +3,7 @@ package de.nnkurs.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import de.nnkurs.slides.HiddenActivation;
+import de.nnkurs.model.HiddenActivation;
 
 import org.junit.jupiter.api.Test;
 

@@ -19,6 +19,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.loss.Loss;
 
+import de.nnkurs.model.HiddenActivation;
+import de.nnkurs.SlideData;
 import de.nnkurs.Lesson;
 import de.nnkurs.data.DataLoader;
 import de.nnkurs.data.MnistSplit;

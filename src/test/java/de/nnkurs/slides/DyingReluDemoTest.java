@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import de.nnkurs.model.HiddenActivation;
+import de.nnkurs.SlideData;
 import de.nnkurs.data.MnistSplit;
 
 import org.junit.jupiter.api.BeforeAll;

@@ -1,5 +1,7 @@
 package de.nnkurs.slides;
 
+import de.nnkurs.model.HiddenActivation;
+import de.nnkurs.training.SlideLosses;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package de.nnkurs.slides;
+package de.nnkurs.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;

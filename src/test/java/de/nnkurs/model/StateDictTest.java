@@ -1,4 +1,4 @@
-package de.nnkurs.export;
+package de.nnkurs.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package de.nnkurs.export;
+package de.nnkurs.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;

@@ -1,4 +1,4 @@
-package de.nnkurs.slides;
+package de.nnkurs;
 
 import de.nnkurs.Lesson;
 import de.nnkurs.data.MnistSplit;
@@ -6,7 +6,7 @@ import de.nnkurs.data.MnistSplit;
 import java.util.Random;
 
 /** Tiny learnable datasets in MNIST's shape. */
-final class SlideData {
+public final class SlideData {
 
     private SlideData() {}
 
@@ -18,7 +18,7 @@ final class SlideData {
      * @param seed the noise seed
      * @return the split
      */
-    static MnistSplit stripes(int count, long seed) {
+    public static MnistSplit stripes(int count, long seed) {
         Random random = new Random(seed);
         byte[] pixels = new byte[count * Lesson.INPUT];
         byte[] labels = new byte[count];

@@ -1,4 +1,4 @@
-package de.nnkurs.slides;
+package de.nnkurs.training;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;

@@ -1,5 +1,6 @@
-package de.nnkurs.slides;
+package de.nnkurs.training;
 
+import de.nnkurs.Steps;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

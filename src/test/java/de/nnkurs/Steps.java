@@ -1,4 +1,4 @@
-package de.nnkurs.slides;
+package de.nnkurs;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -7,15 +7,15 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
 
 /** Optimizer steps on a small weight vector with the loss ½ Σ c·w², whose gradient is c ⊙ w. */
-final class Steps {
+public final class Steps {
 
-    static final float[] W0 = {1f, -2f, 3f};
-    static final float[] C = {0.5f, 1f, 2f};
+    public static final float[] W0 = {1f, -2f, 3f};
+    public static final float[] C = {0.5f, 1f, 2f};
 
     private Steps() {}
 
     /** Runs backward of ½ Σ c·w² into {@code w}'s gradient. */
-    static void backward(NDArray w) {
+    public static void backward(NDArray w) {
         try (GradientCollector tape = Engine.getInstance().newGradientCollector()) {
             NDArray c = w.getManager().create(C);
             tape.backward(w.square().mul(c).sum().div(2));
@@ -23,7 +23,7 @@ final class Steps {
     }
 
     /** One training step as DJL's {@code LocalParameterServer} runs it: a duplicate gradient. */
-    static void step(Optimizer optimizer, String id, NDArray w) {
+    public static void step(Optimizer optimizer, String id, NDArray w) {
         backward(w);
         try (NDArray grad = w.getGradient();
                 NDArray copy = grad.duplicate()) {
@@ -32,7 +32,7 @@ final class Steps {
     }
 
     /** Returns a fresh weight {@link #W0} that records gradients. */
-    static NDArray weight(NDManager manager) {
+    public static NDArray weight(NDManager manager) {
         NDArray w = manager.create(W0);
         w.setRequiresGradient(true);
         return w;

@@ -1,4 +1,4 @@
-package de.nnkurs.slides;
+package de.nnkurs.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +16,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.tracker.Tracker;
 
+import de.nnkurs.model.HiddenActivation;
 import de.nnkurs.Lesson;
 import de.nnkurs.Synthetic;
 import de.nnkurs.data.DataLoader;

@@ -1,4 +1,4 @@
-package de.nnkurs.slides;
+package de.nnkurs.training;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
