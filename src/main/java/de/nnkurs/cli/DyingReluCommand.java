@@ -1,19 +1,22 @@
 package de.nnkurs.cli;
 
 import de.nnkurs.data.Mnist;
-import de.nnkurs.slides.DyingReluDemo;
 import de.nnkurs.model.HiddenActivation;
+import de.nnkurs.slides.DyingReluDemo;
+import de.nnkurs.training.TrainingSettings;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 /**
  * {@code nnkurs dying-relu}: the slides' dying ReLU, shown on MNIST next to Leaky ReLU and ALReLU.
@@ -32,6 +35,10 @@ import java.util.concurrent.Callable;
         })
 final class DyingReluCommand implements Callable<Integer> {
 
+    private static final HiddenActivation[] COMPARED = {
+        HiddenActivation.RELU, HiddenActivation.LEAKY_RELU, HiddenActivation.ALRELU
+    };
+
     @Spec private CommandSpec spec;
 
     @Mixin private DataDirOption data;
@@ -45,33 +52,33 @@ final class DyingReluCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Float.isFinite(biasStart)) {
-            throw new ParameterException(spec.commandLine(), "--bias-start must be a number");
-        }
+        DyingReluDemo.Settings settings =
+                DyingReluDemo.Settings.negativeBiasStart().withBiasStart(biasStart);
+        data.check();
         PrintWriter out = spec.commandLine().getOut();
         Mnist mnist = data.load(spec);
-        DyingReluDemo.Settings defaults = DyingReluDemo.Settings.negativeBiasStart();
-        DyingReluDemo.Settings settings =
-                new DyingReluDemo.Settings(
-                        defaults.hidden(),
-                        defaults.optimizer(),
-                        defaults.learningRate(),
-                        biasStart,
-                        defaults.epochs(),
-                        defaults.batchSize(),
-                        defaults.seed());
+        TrainingSettings training = settings.training();
         out.printf(
-                "Dead hidden units per layer (of 64 / 64), hidden biases starting at %s, Adam lr"
-                        + " %s, seed %d:%n",
-                biasStart, settings.learningRate(), settings.seed());
+                Locale.ROOT,
+                "784-%s-10, hidden biases starting at %s, %s lr %s, %d epoch(s), seed %d%n",
+                settings.hidden().stream().map(String::valueOf).collect(Collectors.joining("-")),
+                biasStart,
+                training.optimizer().label(),
+                training.learningRate(),
+                training.epochs(),
+                training.seed());
         out.flush();
-        List<DyingReluDemo.Result> results =
-                DyingReluDemo.compare(
-                        mnist.train(),
-                        settings,
-                        HiddenActivation.RELU,
-                        HiddenActivation.LEAKY_RELU,
-                        HiddenActivation.ALRELU);
+        List<DyingReluDemo.Result> results = new ArrayList<>();
+        for (HiddenActivation activation : COMPARED) {
+            ProgressBar bar =
+                    ProgressBar.onConsole(out, spec.commandLine().getErr())
+                            .prefix(String.format(Locale.ROOT, "%-10s", activation.label()));
+            results.add(DyingReluDemo.run(mnist, settings, activation, bar));
+        }
+        out.println();
+        out.printf(
+                "Dead hidden units per layer (of %s):%n",
+                settings.hidden().stream().map(String::valueOf).collect(Collectors.joining(" / ")));
         out.print(DyingReluDemo.table(results));
         return 0;
     }

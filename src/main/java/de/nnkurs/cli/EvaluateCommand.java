@@ -1,29 +1,16 @@
 package de.nnkurs.cli;
 
-import ai.djl.inference.Predictor;
-import ai.djl.modality.Classifications;
-import ai.djl.modality.cv.Image;
-import ai.djl.modality.cv.ImageFactory;
-import ai.djl.repository.zoo.ZooModel;
-
-import de.nnkurs.data.DigitImages;
 import de.nnkurs.data.MnistSplit;
-import de.nnkurs.evaluation.ConfusionMatrix;
-import de.nnkurs.evaluation.EvaluationPictures;
-import de.nnkurs.export.ServedModel;
+import de.nnkurs.evaluation.Evaluation;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -37,8 +24,6 @@ import java.util.concurrent.Callable;
                         + " accuracy, per-digit precision and recall and the confusion matrix, and"
                         + " draw the matrix and the misclassified digits as PNG.")
 final class EvaluateCommand implements Callable<Integer> {
-
-    private static final int BATCH = 500;
 
     @Spec private CommandSpec spec;
 
@@ -63,44 +48,18 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path model = served.require(spec);
-        if (maxMisclassified < 0) {
-            throw new ParameterException(
-                    spec.commandLine(),
-                    "--max-misclassified must be 0 or more, got " + maxMisclassified);
-        }
+        Evaluation.checkMaxMisclassified(maxMisclassified);
+        data.check();
         PrintWriter console = spec.commandLine().getOut();
         MnistSplit test = data.load(spec).test();
-        int[] predicted = predict(model, test);
-        ConfusionMatrix matrix = ConfusionMatrix.of(test, predicted);
-        console.print(matrix.table());
-
-        Files.createDirectories(out);
-        Path matrixPng = out.resolve("confusion-matrix.png");
-        Path errorsPng = out.resolve("misclassified.png");
-        EvaluationPictures.confusionMatrix(
-                matrix, matrixPng, "MNIST test set, " + model.getFileName() + " (as served)");
-        EvaluationPictures.misclassified(test, predicted, errorsPng, maxMisclassified);
-        console.printf("Wrote %s and %s%n", matrixPng, errorsPng);
+        ProgressBar bar = ProgressBar.onConsole(console, spec.commandLine().getErr());
+        Evaluation evaluation = Evaluation.of(model, test, bar.task("classifying"));
+        console.print(evaluation.matrix().table());
+        evaluation.writePictures(
+                out, "MNIST test set, " + model.getFileName() + " (as served)", maxMisclassified);
+        console.printf(
+                "Wrote %s and %s%n",
+                out.resolve(Evaluation.MATRIX_PNG), out.resolve(Evaluation.MISCLASSIFIED_PNG));
         return 0;
-    }
-
-    /** Classifies every test image through the served model's own preprocessing. */
-    private static int[] predict(Path model, MnistSplit test) throws Exception {
-        int[] predicted = new int[test.count()];
-        ImageFactory images = ImageFactory.getInstance();
-        try (ZooModel<Image, Classifications> zoo = ServedModel.load(model);
-                Predictor<Image, Classifications> predictor = zoo.newPredictor()) {
-            for (int start = 0; start < test.count(); start += BATCH) {
-                List<Image> batch = new ArrayList<>();
-                for (int i = start; i < Math.min(start + BATCH, test.count()); i++) {
-                    batch.add(images.fromImage(DigitImages.of(test, i)));
-                }
-                List<Classifications> results = predictor.batchPredict(batch);
-                for (int i = 0; i < results.size(); i++) {
-                    predicted[start + i] = Integer.parseInt(results.get(i).best().getClassName());
-                }
-            }
-        }
-        return predicted;
     }
 }

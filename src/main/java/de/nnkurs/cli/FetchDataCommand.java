@@ -25,7 +25,7 @@ final class FetchDataCommand implements Callable<Integer> {
     @Option(
             names = "--data-dir",
             paramLabel = "DIR",
-            defaultValue = TrainCommand.DEFAULT_DATA_DIR,
+            defaultValue = DataDirOption.DEFAULT,
             description = "Folder for the IDX files (default: ${DEFAULT-VALUE}).")
     private Path dataDir;
 

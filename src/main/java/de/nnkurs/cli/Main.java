@@ -1,5 +1,6 @@
 package de.nnkurs.cli;
 
+import de.nnkurs.InvalidSettingException;
 import de.nnkurs.io.Reasons;
 
 import picocli.CommandLine;
@@ -119,6 +120,9 @@ public final class Main implements Callable<Integer> {
                 });
         cli.setExecutionExceptionHandler(
                 (e, failed, parseResult) -> {
+                    if (e instanceof InvalidSettingException bad) {
+                        return usageError(failed, bad);
+                    }
                     String name = failed.getCommandSpec().qualifiedName();
                     String message =
                             e instanceof FileSystemException fse
@@ -134,6 +138,22 @@ public final class Main implements Callable<Integer> {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * A setting the library refused is a usage error like picocli's own: one line, exit code 2. The
+     * setting is shown as the option that set it ({@code --lr …}), or as the bare problem for a
+     * positional argument.
+     */
+    private static int usageError(CommandLine failed, InvalidSettingException e) {
+        String name = failed.getCommandSpec().qualifiedName();
+        String option = "--" + e.setting();
+        String message =
+                failed.getCommandSpec().findOption(option) != null
+                        ? option + " " + e.problem()
+                        : e.problem();
+        failed.getErr().printf("%s: %s (see '%s --help')%n", name, message, name);
+        return EXIT_USAGE;
     }
 
     private static String logLevel(boolean verbose) {

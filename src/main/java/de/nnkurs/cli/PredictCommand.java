@@ -1,13 +1,9 @@
 package de.nnkurs.cli;
 
-import ai.djl.inference.Predictor;
-import ai.djl.modality.Classifications;
-import ai.djl.modality.cv.Image;
-import ai.djl.modality.cv.ImageFactory;
-import ai.djl.repository.zoo.ZooModel;
-
 import de.nnkurs.data.ImageFiles;
-import de.nnkurs.export.ServedModel;
+import de.nnkurs.data.InvalidDataException;
+import de.nnkurs.export.DigitClassifier;
+import de.nnkurs.io.FileChecks;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,7 +14,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -28,9 +23,12 @@ import java.util.concurrent.Callable;
         name = "predict",
         mixinStandardHelpOptions = true,
         description = {
-            "Classify digit pictures (PNG, JPEG; any size, resized to 28×28) with an exported"
-                    + " model, exactly as DJL Serving would, and print the top 3 digits.",
-            "A dark digit on a light background is inverted first (MNIST digits are light on dark)."
+            "Classify digit pictures (PNG, JPEG, GIF, BMP, TIFF; any size, resized to 28×28) with"
+                    + " an exported model, exactly as DJL Serving would, and print the top 3"
+                    + " digits.",
+            "A dark digit on a light background is inverted first (MNIST digits are light on"
+                    + " dark). A picture that cannot be read is reported and skipped; the exit"
+                    + " code is then 1."
         })
 final class PredictCommand implements Callable<Integer> {
 
@@ -48,38 +46,40 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path model = served.require(spec);
         for (Path file : images) {
-            Checks.existingFile(spec, "", file);
-        }
-        // Decode every picture first: a bad file fails before any work is done.
-        List<ImageFiles.Digit> digits = new ArrayList<>();
-        for (Path file : images) {
-            digits.add(
-                    noInvert
-                            ? new ImageFiles.Digit(ImageFiles.read(file), false)
-                            : ImageFiles.readDigit(file));
+            FileChecks.existingFile("IMAGE", file); // cheap, so before the model loads
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (ZooModel<Image, Classifications> zoo = ServedModel.load(model);
-                Predictor<Image, Classifications> predictor = zoo.newPredictor()) {
-            for (int i = 0; i < images.size(); i++) {
-                ImageFiles.Digit digit = digits.get(i);
-                Image image = ImageFactory.getInstance().fromImage(digit.image());
-                Classifications result = predictor.predict(image);
-                StringBuilder line = new StringBuilder(images.get(i).toString()).append(':');
-                for (Classifications.Classification c : result.topK(3)) {
-                    line.append(
-                            String.format(
-                                    Locale.ROOT,
-                                    "  %s (%.1f %%)",
-                                    c.getClassName(),
-                                    100 * c.getProbability()));
+        PrintWriter err = spec.commandLine().getErr();
+        int failed = 0;
+        try (DigitClassifier classifier = DigitClassifier.open(model)) {
+            // One picture at a time: a bad file is reported and skipped, and memory stays flat.
+            for (Path file : images) {
+                DigitClassifier.Prediction prediction;
+                try {
+                    prediction =
+                            noInvert
+                                    ? classifier.predict(ImageFiles.read(file))
+                                    : classifier.predict(file);
+                } catch (InvalidDataException e) {
+                    err.printf("nnkurs predict: %s%n", e.getMessage());
+                    failed++;
+                    continue;
                 }
-                if (digit.inverted()) {
-                    line.append("  [inverted: dark digit on a light or transparent background]");
-                }
-                out.println(line);
+                out.println(line(file, prediction));
             }
         }
-        return 0;
+        return failed == 0 ? 0 : Main.EXIT_FAILURE;
+    }
+
+    private static String line(Path file, DigitClassifier.Prediction prediction) {
+        StringBuilder line = new StringBuilder(file.toString()).append(':');
+        for (DigitClassifier.Guess g : prediction.top()) {
+            line.append(
+                    String.format(Locale.ROOT, "  %d (%.1f %%)", g.digit(), 100 * g.probability()));
+        }
+        if (prediction.inverted()) {
+            line.append("  [inverted: dark digit on a light or transparent background]");
+        }
+        return line.toString();
     }
 }

@@ -1,12 +1,16 @@
 package de.nnkurs.cli;
 
+import de.nnkurs.Progress;
 import de.nnkurs.training.EpochResult;
 import de.nnkurs.training.TrainingListener;
 
 import java.io.PrintWriter;
 import java.util.Locale;
 
-/** Draws a progress bar per epoch on a terminal, then one result line per epoch. */
+/**
+ * Draws a progress bar on a terminal (on standard error, redrawn in place) and prints one result
+ * line per epoch on standard output. Without a terminal only the result lines appear.
+ */
 final class ProgressBar implements TrainingListener {
 
     private static final int WIDTH = 30;
@@ -14,6 +18,7 @@ final class ProgressBar implements TrainingListener {
     private final PrintWriter out;
     private final PrintWriter err;
     private final boolean interactive;
+    private String prefix = "";
     private int lastDrawn = -1;
 
     ProgressBar(PrintWriter out, PrintWriter err, boolean interactive) {
@@ -22,43 +27,74 @@ final class ProgressBar implements TrainingListener {
         this.interactive = interactive;
     }
 
+    /** Returns a bar for a terminal if standard output is one. */
+    static ProgressBar onConsole(PrintWriter out, PrintWriter err) {
+        return new ProgressBar(out, err, System.console() != null);
+    }
+
+    /** Puts a label in front of every bar and epoch line, e.g. the activation being trained. */
+    ProgressBar prefix(String label) {
+        prefix = label.isEmpty() ? "" : label + "  ";
+        return this;
+    }
+
+    /** Returns a progress for work other than training, drawn as {@code label [=== ] n/N}. */
+    Progress task(String label) {
+        return (done, total) -> {
+            draw(label, done, total, "");
+            if (done == total) {
+                clear();
+            }
+        };
+    }
+
     @Override
     public void onStep(int epoch, int batch, int batches, float loss) {
-        if (!interactive) {
-            return;
-        }
-        int filled = batch * WIDTH / batches;
-        if (filled == lastDrawn && batch != batches) {
-            return;
-        }
-        lastDrawn = filled;
-        err.printf(
-                Locale.ROOT,
-                "\repoch %d [%s%s] %d/%d  loss %s",
-                epoch,
-                "=".repeat(filled),
-                " ".repeat(WIDTH - filled),
-                batch,
-                batches,
-                number(loss));
-        err.flush();
+        draw("epoch " + epoch, batch, batches, "  loss " + number(loss));
     }
 
     @Override
     public void onEpoch(EpochResult r) {
-        if (interactive) {
-            err.print("\r" + " ".repeat(WIDTH + 40) + "\r");
-            err.flush();
-            lastDrawn = -1;
-        }
+        clear();
         out.printf(
                 Locale.ROOT,
-                "epoch %d  loss %s  test accuracy %.4f  %.1f s%n",
+                "%sepoch %d  loss %s  test accuracy %.4f  %.1f s%n",
+                prefix,
                 r.epoch(),
                 number(r.meanLoss()),
                 r.testAccuracy(),
                 r.seconds());
         out.flush();
+    }
+
+    private void draw(String label, int done, int total, String suffix) {
+        if (!interactive || total <= 0) {
+            return;
+        }
+        int filled = (int) ((long) done * WIDTH / total);
+        if (filled == lastDrawn && done != total) {
+            return;
+        }
+        lastDrawn = filled;
+        err.printf(
+                Locale.ROOT,
+                "\r%s%s [%s%s] %d/%d%s",
+                prefix,
+                label,
+                "=".repeat(filled),
+                " ".repeat(WIDTH - filled),
+                done,
+                total,
+                suffix);
+        err.flush();
+    }
+
+    private void clear() {
+        if (interactive) {
+            err.print("\r" + " ".repeat(WIDTH + 60) + "\r");
+            err.flush();
+            lastDrawn = -1;
+        }
     }
 
     /** Four decimals for ordinary losses; scientific notation for a diverging one. */

@@ -10,6 +10,7 @@ import com.google.gson.JsonParseException;
 import de.nnkurs.data.InvalidDataException;
 import de.nnkurs.io.AtomicFile;
 import de.nnkurs.training.EpochResult;
+import de.nnkurs.training.TrainedModel;
 import de.nnkurs.training.TrainingResult;
 import de.nnkurs.training.TrainingSettings;
 
@@ -59,13 +60,13 @@ public record RunRecord(
     /**
      * Describes a finished Java run.
      *
-     * @param settings the run's settings
-     * @param variant {@code slides} or {@code logits}
-     * @param result what the run produced
+     * @param trained the trained model with its settings and results
      * @return the record
      */
-    public static RunRecord ofJava(
-            TrainingSettings settings, String variant, TrainingResult result) {
+    public static RunRecord ofJava(TrainedModel trained) {
+        TrainingSettings settings = trained.settings();
+        TrainingResult result = trained.result();
+        String variant = trained.architecture().variant().label();
         Map<String, String> versions = new LinkedHashMap<>();
         versions.put("djl", Engine.getDjlVersion());
         versions.put("libtorch", Engine.getInstance().getVersion());

@@ -4,6 +4,8 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -43,7 +45,14 @@ public final class ImageFiles {
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
             if (readers == null || !readers.hasNext()) {
-                throw new InvalidDataException(file, "not an image (expected PNG or JPEG)");
+                String known = unsupportedFormat(file);
+                throw new InvalidDataException(
+                        file,
+                        known == null
+                                ? "not an image (expected PNG or JPEG; GIF, BMP and TIFF work too)"
+                                : known
+                                        + " image, a format Java cannot decode; convert it to PNG"
+                                        + " or JPEG");
             }
             ImageReader reader = readers.next();
             try {
@@ -78,6 +87,33 @@ public final class ImageFiles {
                 reader.dispose();
             }
         }
+    }
+
+    /** Names an image format that ImageIO cannot read, from the file's first bytes, or null. */
+    private static String unsupportedFormat(Path file) throws IOException {
+        byte[] head = new byte[32];
+        int n;
+        try (InputStream in = Files.newInputStream(file)) {
+            n = in.readNBytes(head, 0, head.length);
+        }
+        String ascii = new String(head, 0, n, StandardCharsets.ISO_8859_1);
+        if (ascii.startsWith("RIFF") && ascii.startsWith("WEBP", 8)) {
+            return "a WebP";
+        }
+        if (ascii.startsWith("ftyp", 4)) {
+            String brand = ascii.length() >= 12 ? ascii.substring(8, 12) : "";
+            if (brand.startsWith("avi")) {
+                return "an AVIF";
+            }
+            if (brand.startsWith("hei") || brand.startsWith("mif") || brand.startsWith("hev")) {
+                return "a HEIC";
+            }
+        }
+        String text = ascii.stripLeading();
+        if (text.startsWith("<svg") || text.startsWith("<?xml")) {
+            return "an SVG";
+        }
+        return null;
     }
 
     /**

@@ -1,7 +1,18 @@
 package de.nnkurs.export;
 
-import de.nnkurs.training.EpochResult;
+import ai.djl.engine.Engine;
 
+import de.nnkurs.model.Architecture;
+import de.nnkurs.model.HiddenActivation;
+import de.nnkurs.model.Variant;
+import de.nnkurs.training.EpochResult;
+import de.nnkurs.training.TrainedModel;
+import de.nnkurs.training.TrainingSettings;
+
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
@@ -45,4 +56,105 @@ public record ModelMetadata(
 
     /** File name of the metadata inside a model folder. */
     public static final String FILE_NAME = "metadata.json";
+
+    /**
+     * Describes a model fresh from training.
+     *
+     * @param name the model folder's name
+     * @param trained the model with its settings and results
+     * @return the metadata, stamped with the engine's versions and the time
+     */
+    public static ModelMetadata trained(String name, TrainedModel trained) {
+        TrainingSettings s = trained.settings();
+        return create(
+                name,
+                trained.architecture(),
+                s.epochs(),
+                s.batchSize(),
+                s.learningRate(),
+                s.seed(),
+                s.optimizer().label(),
+                s.loss().label(),
+                trained.testAccuracy(),
+                trained.result().epochs(),
+                trained.dataSha256());
+    }
+
+    /**
+     * Describes a model whose weights were trained elsewhere and imported.
+     *
+     * @param name the model folder's name
+     * @param architecture the network the weights belong to
+     * @param source the weights file, named in the {@code optimizer} field
+     * @param testAccuracy the accuracy measured after importing
+     * @param dataSha256 the test data it was measured on
+     * @return the metadata, stamped with the engine's versions and the time
+     */
+    public static ModelMetadata imported(
+            String name,
+            Architecture architecture,
+            Path source,
+            double testAccuracy,
+            Map<String, String> dataSha256) {
+        return create(
+                name,
+                architecture,
+                0,
+                0,
+                0,
+                0,
+                "imported from " + source.getFileName(),
+                null,
+                testAccuracy,
+                List.of(),
+                dataSha256);
+    }
+
+    private static ModelMetadata create(
+            String name,
+            Architecture architecture,
+            int epochs,
+            int batchSize,
+            double learningRate,
+            long seed,
+            String optimizer,
+            String loss,
+            double testAccuracy,
+            List<EpochResult> history,
+            Map<String, String> dataSha256) {
+        Engine engine = Engine.getInstance();
+        return new ModelMetadata(
+                name,
+                architecture.variant().label(),
+                architecture.describe(),
+                architecture.activation().label(),
+                epochs,
+                batchSize,
+                learningRate,
+                seed,
+                optimizer,
+                loss,
+                testAccuracy,
+                history,
+                dataSha256,
+                Engine.getDjlVersion(),
+                engine.getEngineName() + " " + engine.getVersion(),
+                OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).toString());
+    }
+
+    /**
+     * Returns the network these fields describe.
+     *
+     * @return hidden widths, activation (ReLU where the field is absent) and variant
+     * @throws IllegalArgumentException if a field is missing or names nothing known
+     */
+    public Architecture toArchitecture() {
+        if (variant == null || architecture == null) {
+            throw new IllegalArgumentException("variant or architecture missing");
+        }
+        return new Architecture(
+                Architecture.hiddenOf(architecture),
+                activation == null ? HiddenActivation.RELU : HiddenActivation.fromLabel(activation),
+                Variant.fromLabel(variant));
+    }
 }

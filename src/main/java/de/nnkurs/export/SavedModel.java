@@ -7,13 +7,17 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 
+import de.nnkurs.InvalidSettingException;
 import de.nnkurs.Lesson;
 import de.nnkurs.data.InvalidDataException;
+import de.nnkurs.data.MnistSplit;
 import de.nnkurs.io.AtomicDirectory;
+import de.nnkurs.io.FileChecks;
 import de.nnkurs.model.Architecture;
 import de.nnkurs.model.Models;
-import de.nnkurs.model.Variant;
-import de.nnkurs.model.HiddenActivation;
+import de.nnkurs.model.StateDict;
+import de.nnkurs.training.Accuracy;
+import de.nnkurs.training.TrainedModel;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -21,7 +25,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
+import java.util.Map;
 
 /**
  * A trained model on disk: DJL parameters ({@code <name>-<epoch>.params}) plus {@code
@@ -33,6 +37,94 @@ public final class SavedModel {
             new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
     private SavedModel() {}
+
+    /**
+     * Saves a freshly trained model into {@code dir}, atomically, with metadata saying how it was
+     * made.
+     *
+     * @param trained the trained model
+     * @param dir the model folder; its name becomes the model name
+     * @throws IOException if writing fails; an earlier model in {@code dir} is then kept
+     */
+    public static void save(TrainedModel trained, Path dir) throws IOException {
+        save(trained.model(), dir, ModelMetadata.trained(nameOf(dir), trained));
+    }
+
+    /**
+     * Fails at once if {@code dir} could not take a model: it holds something else, or its folder
+     * is read-only. Call it before a long training so that the result has somewhere to go.
+     *
+     * @param setting the setting that names the folder, e.g. {@code output}
+     * @param dir the model folder to be written
+     */
+    public static void checkTarget(String setting, Path dir) {
+        if (dir.toAbsolutePath().normalize().getFileName() == null) {
+            throw new InvalidSettingException(setting, dir + ": not a usable model folder name");
+        }
+        FileChecks.replaceable(setting, dir, ModelMetadata.FILE_NAME, "a model folder");
+        FileChecks.writable(setting, dir);
+    }
+
+    /**
+     * Makes a model folder from weights trained elsewhere, e.g. in PyTorch, and measures them.
+     *
+     * @param weights a {@code .npz} or {@code .safetensors} with {@code state_dict} names
+     * @param architecture the network the weights belong to
+     * @param test the test set to measure the accuracy on
+     * @param dataSha256 the sha256 of the test data, for the metadata
+     * @param dir the model folder to write
+     * @return the metadata written, with the measured test accuracy
+     * @throws IOException if the weights do not fit or the folder cannot be written
+     */
+    public static ModelMetadata importWeights(
+            Path weights,
+            Architecture architecture,
+            MnistSplit test,
+            Map<String, String> dataSha256,
+            Path dir)
+            throws IOException {
+        checkImport(weights, dir);
+        try (Model model = Model.newInstance(nameOf(dir))) {
+            model.setBlock(Models.sequential(architecture));
+            Models.initialize(model.getBlock(), model.getNDManager(), Lesson.SEED);
+            StateDict.load(model.getBlock(), weights);
+            double accuracy =
+                    Accuracy.of(
+                            Accuracy.predict(model.getBlock(), model.getNDManager(), test), test);
+            ModelMetadata meta =
+                    ModelMetadata.imported(
+                            nameOf(dir), architecture, weights, accuracy, dataSha256);
+            save(model, dir, meta);
+            return meta;
+        }
+    }
+
+    /**
+     * Fails at once unless {@link #importWeights} could read {@code weights} and write {@code dir}.
+     *
+     * @param weights the weights file (setting {@code weights})
+     * @param dir the model folder to write (setting {@code output})
+     */
+    public static void checkImport(Path weights, Path dir) {
+        FileChecks.existingFile("weights", weights);
+        StateDict.checkFileName("weights", weights);
+        checkTarget("output", dir);
+    }
+
+    /**
+     * Writes a saved model's weights under {@code state_dict} names, for PyTorch to load.
+     *
+     * @param dir the model folder
+     * @param weights a {@code .npz} or {@code .safetensors} to write
+     * @throws IOException if the model cannot be read or the file written
+     */
+    public static void exportWeights(Path dir, Path weights) throws IOException {
+        StateDict.checkFileName("weights", weights);
+        FileChecks.existingFolder("model", dir);
+        try (Model model = load(dir)) {
+            StateDict.save(model.getBlock(), weights);
+        }
+    }
 
     /**
      * Saves the model's parameters and metadata into {@code dir}, atomically.
@@ -96,23 +188,10 @@ public final class SavedModel {
      */
     public static Model load(Path dir) throws IOException {
         ModelMetadata meta = readMetadata(dir);
-        Variant variant;
-        try {
-            variant = Variant.valueOf(meta.variant().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new InvalidDataException(
-                    dir.resolve(ModelMetadata.FILE_NAME), "unknown variant " + meta.variant());
-        }
         Architecture architecture;
         try {
-            architecture =
-                    new Architecture(
-                            Architecture.hiddenOf(meta.architecture()),
-                            meta.activation() == null
-                                    ? HiddenActivation.RELU
-                                    : HiddenActivation.fromName(meta.activation()),
-                            variant);
-        } catch (IllegalArgumentException | NullPointerException e) {
+            architecture = meta.toArchitecture();
+        } catch (IllegalArgumentException e) {
             throw new InvalidDataException(
                     dir.resolve(ModelMetadata.FILE_NAME),
                     "unusable architecture (" + e.getMessage() + ")");

@@ -9,11 +9,13 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 
+import de.nnkurs.InvalidSettingException;
 import de.nnkurs.Lesson;
 import de.nnkurs.data.InvalidDataException;
 import de.nnkurs.io.AtomicDirectory;
 import de.nnkurs.io.AtomicFile;
 import de.nnkurs.model.Architecture;
+import de.nnkurs.model.HiddenActivation;
 import de.nnkurs.model.StateDict;
 
 import java.io.IOException;
@@ -64,15 +66,17 @@ public final class ServingExport {
      */
     public static Path export(Path trainedDir, Path root) throws IOException {
         ModelMetadata meta = SavedModel.readMetadata(trainedDir);
-        if (meta.activation() != null && !meta.activation().equals("relu")) {
+        int[] hidden;
+        try {
+            Architecture architecture = meta.toArchitecture();
+            check(architecture);
+            hidden = architecture.hidden().stream().mapToInt(Integer::intValue).toArray();
+        } catch (InvalidSettingException e) {
+            throw new InvalidDataException(trainedDir, e.getMessage());
+        } catch (IllegalArgumentException e) {
             throw new InvalidDataException(
-                    trainedDir,
-                    "uses "
-                            + meta.activation()
-                            + "; DJL Serving's MlpBlockFactory builds ReLU"
-                            + " networks only, so only ReLU models can be exported");
+                    trainedDir, "unusable architecture in metadata.json (" + e.getMessage() + ")");
         }
-        int[] hidden = servableHidden(trainedDir, meta);
         // The folder's own name, not the one in metadata.json: a renamed copy exports as itself.
         String name = trainedDir.toAbsolutePath().normalize().getFileName().toString();
         Path folder = root.resolve(name);
@@ -130,30 +134,41 @@ public final class ServingExport {
     }
 
     /**
-     * Returns the hidden widths of a model DJL Serving's {@code MlpBlockFactory} can rebuild.
+     * Exports into {@code serving/} beside the trained model's folder, e.g. {@code models/mnist} to
+     * {@code models/serving/mnist} and {@code models/serving/mnist.zip}.
      *
-     * @param trainedDir the trained model, for errors
-     * @param meta its metadata
-     * @return the widths, at least one
-     * @throws InvalidDataException if the architecture is unreadable or has no hidden layer
+     * @param trainedDir a saved model folder
+     * @return the exported folder
+     * @throws IOException as {@link #export(Path, Path)}
      */
-    public static int[] servableHidden(Path trainedDir, ModelMetadata meta)
-            throws InvalidDataException {
-        int[] hidden;
-        try {
-            hidden =
-                    Architecture.hiddenOf(meta.architecture()).stream()
-                            .mapToInt(Integer::intValue)
-                            .toArray();
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new InvalidDataException(trainedDir, "unusable architecture in metadata.json");
+    public static Path exportBeside(Path trainedDir) throws IOException {
+        return export(trainedDir, besideRoot(trainedDir));
+    }
+
+    /** Returns the folder that {@link #exportBeside} exports into. */
+    public static Path besideRoot(Path trainedDir) {
+        return trainedDir.toAbsolutePath().normalize().getParent().resolve("serving");
+    }
+
+    /**
+     * Fails unless DJL Serving's {@code MlpBlockFactory} can rebuild this network: ReLU hidden
+     * layers, at least one of them.
+     *
+     * @param architecture the trained network
+     * @throws InvalidSettingException (setting {@code export}) saying what cannot be served
+     */
+    public static void check(Architecture architecture) {
+        if (architecture.activation() != HiddenActivation.RELU) {
+            throw new InvalidSettingException(
+                    "export",
+                    "needs ReLU: DJL Serving's MlpBlockFactory builds ReLU networks only, not "
+                            + architecture.activation().label());
         }
-        if (hidden.length == 0) {
-            throw new InvalidDataException(
-                    trainedDir,
-                    "has no hidden layer; DJL Serving's MlpBlockFactory needs at least one");
+        if (architecture.hidden().isEmpty()) {
+            throw new InvalidSettingException(
+                    "export",
+                    "needs a hidden layer: DJL Serving's MlpBlockFactory needs at least one");
         }
-        return hidden;
     }
 
     /** Returns the text of {@code serving.properties} for a model. */

@@ -1,7 +1,7 @@
 package de.nnkurs.model;
 
+import de.nnkurs.InvalidSettingException;
 import de.nnkurs.Lesson;
-import de.nnkurs.model.HiddenActivation;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +26,8 @@ public record Architecture(List<Integer> hidden, HiddenActivation activation, Va
         hidden = List.copyOf(hidden);
         for (int width : hidden) {
             if (width < 1 || width > MAX_WIDTH) {
-                throw new IllegalArgumentException(
-                        "hidden layer width " + width + " is outside 1.." + MAX_WIDTH);
+                throw new InvalidSettingException(
+                        "hidden", "layer width " + width + " is outside 1.." + MAX_WIDTH);
             }
         }
     }
@@ -53,8 +53,14 @@ public record Architecture(List<Integer> hidden, HiddenActivation activation, Va
             try {
                 widths.add(Integer.parseInt(part.strip()));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(
-                        "'" + part.strip() + "' in '" + spec + "' is not a layer width");
+                throw new InvalidSettingException(
+                        "hidden",
+                        "'"
+                                + spec
+                                + "': '"
+                                + part.strip()
+                                + "' is not a layer width (write the widths comma-separated,"
+                                + " e.g. 64,64,64)");
             }
         }
         return widths;

@@ -6,58 +6,56 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.LambdaBlock;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
+import de.nnkurs.Choice;
 
 /**
- * The slides' activation functions for hidden layers, each with a CLI name, a block and a function.
+ * The slides' activation functions for hidden layers, each with a label, a block and a function.
  *
  * <p>Where DJL has a correct built-in it is used: sigmoid, tanh, ReLU, Leaky ReLU, ELU, SELU, GELU,
  * Swish and ReLU6. This package supplies ALReLU (new), RReLU (missing in DJL), PReLU (DJL's throws
  * on the PyTorch engine) and Mish (DJL's {@code Activation.mish} takes {@code log2} where the
  * definition has {@code ln}).
  */
-public enum HiddenActivation {
+public enum HiddenActivation implements Choice {
 
     /** σ(x) = 1 / (1 + e^−x). */
-    SIGMOID("sigmoid"),
+    SIGMOID,
 
     /** tanh(x). */
-    TANH("tanh"),
+    TANH,
 
     /** max(0, x). */
-    RELU("relu"),
+    RELU,
 
     /** x for x ≥ 0, α·x otherwise, α = 0.01 as in PyTorch's {@code nn.LeakyReLU()}. */
-    LEAKY_RELU("leaky-relu"),
+    LEAKY_RELU,
 
     /** Absolute leaky ReLU from the slides: x for x > 0, |α·x| otherwise, α = 0.01. */
-    ALRELU("alrelu"),
+    ALRELU,
 
     /** x for x ≥ 0, α·x otherwise with a learned α starting at 0.25 ({@code nn.PReLU()}). */
-    PRELU("prelu"),
+    PRELU,
 
     /** Leaky ReLU with a random slope in [1/8, 1/3] in training, 11/48 in inference. */
-    RRELU("rrelu"),
+    RRELU,
 
     /** x for x > 0, α·(e^x − 1) otherwise, α = 1. */
-    ELU("elu"),
+    ELU,
 
     /** λ·ELU with α ≈ 1.6733 and λ ≈ 1.0507, PyTorch's {@code nn.SELU()}. */
-    SELU("selu"),
+    SELU,
 
     /** x·Φ(x) with the exact Φ(x) = (1 + erf(x/√2)) / 2, not the tanh approximation. */
-    GELU("gelu"),
+    GELU,
 
     /** x·σ(x), i.e. Swish with β = 1, PyTorch's {@code nn.SiLU()}. */
-    SWISH("swish"),
+    SWISH,
 
     /** x·tanh(ln(1 + e^x)). */
-    MISH("mish"),
+    MISH,
 
     /** min(6, max(0, x)). */
-    RELU6("relu6");
+    RELU6;
 
     /** Leaky ReLU's slope for negative inputs, PyTorch's default {@code negative_slope}. */
     public static final float LEAKY_ALPHA = 0.01f;
@@ -68,38 +66,15 @@ public enum HiddenActivation {
     /** ELU's α, PyTorch's default. */
     public static final float ELU_ALPHA = 1f;
 
-    private final String cliName;
-
-    HiddenActivation(String cliName) {
-        this.cliName = cliName;
-    }
-
-    /** Returns the name used on the command line, e.g. {@code leaky-relu}. */
-    public String cliName() {
-        return cliName;
-    }
-
     /**
-     * Returns the activation with the given CLI name.
+     * Returns the activation with the given label.
      *
-     * @param name a CLI name such as {@code alrelu}, case-insensitive
+     * @param label e.g. {@code alrelu}, case-insensitive
      * @return the activation
-     * @throws IllegalArgumentException naming the valid names if there is none by that name
+     * @throws IllegalArgumentException naming the valid labels if there is none by that name
      */
-    public static HiddenActivation fromName(String name) {
-        String key = name.trim().toLowerCase(Locale.ROOT);
-        for (HiddenActivation a : values()) {
-            if (a.cliName.equals(key)) {
-                return a;
-            }
-        }
-        throw new IllegalArgumentException(
-                "unknown activation '" + name + "', expected one of: " + names());
-    }
-
-    /** Returns the CLI names of all activations, comma-separated, in declaration order. */
-    public static String names() {
-        return Arrays.stream(values()).map(a -> a.cliName).collect(Collectors.joining(", "));
+    public static HiddenActivation fromLabel(String label) {
+        return Choice.parse(HiddenActivation.class, "activation", label);
     }
 
     /** Returns a new block applying this activation, to put after a Linear in a SequentialBlock. */

@@ -1,6 +1,8 @@
 package de.nnkurs.model;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -54,6 +56,26 @@ public final class Models {
             net.addSingleton(x -> x.softmax(1), "softmax");
         }
         return net;
+    }
+
+    /**
+     * {@code images.view(images.shape[0], -1)}: a batch of images (B, 1, 28, 28) as rows (B, 784).
+     *
+     * @param images one array of images, any shape whose first axis is the batch
+     * @return the same data as (B, 784), a view where the engine allows
+     */
+    public static NDList flatten(NDList images) {
+        return new NDList(flatten(images.singletonOrThrow()));
+    }
+
+    /**
+     * {@code images.view(images.shape[0], -1)} for one array.
+     *
+     * @param images a batch, any shape whose first axis is the batch
+     * @return (B, 784)
+     */
+    public static NDArray flatten(NDArray images) {
+        return images.reshape(images.getShape().get(0), -1);
     }
 
     /**

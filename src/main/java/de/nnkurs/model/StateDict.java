@@ -11,6 +11,7 @@ import ai.djl.util.Pair;
 
 import de.nnkurs.data.InvalidDataException;
 import de.nnkurs.io.AtomicFile;
+import de.nnkurs.io.FileChecks;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -145,6 +146,16 @@ public final class StateDict {
                 e.getValue().getArray().set(ALL, byName.get(e.getKey()));
             }
         }
+    }
+
+    /**
+     * Fails unless the file name ends in {@code .npz} or {@code .safetensors}, the two formats.
+     *
+     * @param setting the setting that names the file, e.g. {@code init}
+     * @param file the weights file
+     */
+    public static void checkFileName(String setting, Path file) {
+        FileChecks.extension(setting, file, "weights", ".npz", ".safetensors");
     }
 
     private static NDList.Encoding encodingOf(Path file) {

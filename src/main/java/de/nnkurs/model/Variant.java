@@ -1,9 +1,9 @@
 package de.nnkurs.model;
 
-import java.util.Locale;
+import de.nnkurs.Choice;
 
 /** Whether the classifier ends in {@code Softmax(dim=1)} as on the slides, or returns logits. */
-public enum Variant {
+public enum Variant implements Choice {
     /**
      * The slides' model: the last layer is followed by {@code Softmax(dim=1)}, and {@code
      * CrossEntropyLoss} then applies log-softmax a second time.
@@ -12,8 +12,14 @@ public enum Variant {
     /** The same model without the final Softmax: {@code CrossEntropyLoss} gets logits. */
     LOGITS;
 
-    /** Returns the name used on the command line and in metadata. */
-    public String label() {
-        return name().toLowerCase(Locale.ROOT);
+    /**
+     * Finds a variant by its label.
+     *
+     * @param label {@code slides} or {@code logits}
+     * @return the variant
+     * @throws IllegalArgumentException naming the valid labels
+     */
+    public static Variant fromLabel(String label) {
+        return Choice.parse(Variant.class, "variant", label);
     }
 }

@@ -13,6 +13,7 @@ import ai.djl.util.Pair;
 
 import de.nnkurs.data.DataLoader;
 import de.nnkurs.data.MnistSplit;
+import de.nnkurs.model.Models;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -104,7 +105,7 @@ public final class DeadUnits {
         List<float[]> max = new ArrayList<>();
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray x = images.reshape(images.getShape().get(0), -1);
+            NDArray x = Models.flatten(images);
             for (int i = 0; i < children.size(); i++) {
                 Block child = children.get(i);
                 x = child.forward(ps, new NDList(x), false).singletonOrThrow();

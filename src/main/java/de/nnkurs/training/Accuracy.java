@@ -12,6 +12,7 @@ import ai.djl.training.dataset.Batch;
 import de.nnkurs.data.DataLoader;
 import de.nnkurs.data.MnistSplit;
 import de.nnkurs.data.Sampler;
+import de.nnkurs.model.Models;
 
 import java.util.function.Function;
 
@@ -55,7 +56,7 @@ public final class Accuracy {
         for (Batch batch : testloader) {
             try (batch) {
                 NDArray images = batch.getData().head();
-                NDArray x = images.reshape(images.getShape().get(0), -1);
+                NDArray x = Models.flatten(images);
                 NDArray prediction = model.apply(x);
                 int[] classes = prediction.argMax(1).toType(DataType.INT32, false).toIntArray();
                 System.arraycopy(classes, 0, predictions, next, classes.length);

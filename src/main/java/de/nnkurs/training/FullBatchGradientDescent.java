@@ -9,6 +9,7 @@ import ai.djl.training.dataset.Batch;
 
 import de.nnkurs.data.DataLoader;
 import de.nnkurs.data.MnistSplit;
+import de.nnkurs.model.Models;
 
 /**
  * Full-batch gradient descent: one step per pass over the whole training set.
@@ -41,7 +42,7 @@ public final class FullBatchGradientDescent {
         for (Batch chunk : new DataLoader(manager, split, chunkSize, false, null)) {
             try (chunk) {
                 NDArray images = chunk.getData().head();
-                NDArray x = images.reshape(images.getShape().get(0), -1);
+                NDArray x = Models.flatten(images);
                 NDArray labels = chunk.getLabels().head();
                 // Weighting each chunk's mean by chunk/N makes the sum the mean over all N.
                 float weight = (float) chunk.getSize() / n;

@@ -7,7 +7,6 @@ import ai.djl.training.Trainer;
 
 import de.nnkurs.data.Mnist;
 import de.nnkurs.model.Models;
-import de.nnkurs.training.FullBatchGradientDescent;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -34,18 +33,24 @@ public final class FullBatchTraining {
      */
     public static TrainingResult train(
             Model model, Mnist data, TrainingSettings settings, TrainingListener listener) {
+        if (settings.optimizer() != OptimizerKind.GD) {
+            throw new IllegalArgumentException(
+                    "full-batch training steps with --optimizer gd, not "
+                            + settings.optimizer().label());
+        }
         NDManager manager = model.getNDManager();
         if (!model.getBlock().isInitialized()) {
             Models.initialize(model.getBlock(), manager, settings.seed());
         }
         DefaultTrainingConfig config =
-                new DefaultTrainingConfig(settings.loss().create())
-                        .optOptimizer(OptimizerKind.GD.create(settings.learningRate()));
+                new DefaultTrainingConfig(settings.createLoss())
+                        .optOptimizer(settings.createOptimizer());
         List<Float> losses = new ArrayList<>();
         List<EpochResult> epochs = new ArrayList<>();
         int[] predictions = new int[0];
         try (Trainer trainer = model.newTrainer(config)) {
             trainer.initialize(Models.INPUT_SHAPE);
+            listener.onTrainingBegin(model);
             for (int e = 0; e < settings.epochs(); e++) {
                 long start = System.nanoTime();
                 float loss = FullBatchGradientDescent.step(trainer, manager, data.train(), CHUNK);

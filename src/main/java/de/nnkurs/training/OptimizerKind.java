@@ -4,38 +4,22 @@ import ai.djl.training.optimizer.Adam;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 
-import de.nnkurs.training.SlideMomentum;
-import de.nnkurs.training.SlideSgd;
-
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
+import de.nnkurs.Choice;
 
 /** The optimizers the loop can use, by their command-line names. */
-public enum OptimizerKind {
+public enum OptimizerKind implements Choice {
     /** {@code optim.Adam}, computed exactly as PyTorch does ({@link TorchAdam}). */
-    ADAM("adam"),
+    ADAM,
     /** DJL's built-in {@code Adam}, which places ε inside the bias-corrected step. */
-    DJL_ADAM("djl-adam"),
+    DJL_ADAM,
     /** Stochastic gradient descent on each mini-batch: θ ← θ − α·∂Loss/∂θ. */
-    SGD("sgd"),
+    SGD,
     /** SGD with momentum as the slide writes it: v ← β·v + α·∂Loss/∂θ; θ ← θ − v. */
-    MOMENTUM("momentum"),
+    MOMENTUM,
     /**
      * Gradient descent on the whole training set: one step per epoch ({@link FullBatchTraining}).
      */
-    GD("gd");
-
-    private final String label;
-
-    OptimizerKind(String label) {
-        this.label = label;
-    }
-
-    /** Returns the command-line name. */
-    public String label() {
-        return label;
-    }
+    GD;
 
     /** Default β of {@link #MOMENTUM}. */
     public static final double MOMENTUM_BETA = 0.9;
@@ -72,24 +56,13 @@ public enum OptimizerKind {
     }
 
     /**
-     * Finds an optimizer by its command-line name.
+     * Finds an optimizer by its label.
      *
      * @param label e.g. {@code adam}
      * @return the kind
-     * @throws IllegalArgumentException naming the valid choices
+     * @throws IllegalArgumentException naming the valid labels
      */
     public static OptimizerKind fromLabel(String label) {
-        for (OptimizerKind k : values()) {
-            if (k.label.equals(label.toLowerCase(Locale.ROOT))) {
-                return k;
-            }
-        }
-        throw new IllegalArgumentException(
-                "unknown optimizer '"
-                        + label
-                        + "', choose one of "
-                        + Arrays.stream(values())
-                                .map(OptimizerKind::label)
-                                .collect(Collectors.joining(", ")));
+        return Choice.parse(OptimizerKind.class, "optimizer", label);
     }
 }

@@ -1,7 +1,22 @@
 package de.nnkurs.training;
 
-/** Receives progress from {@link TrainingLoop}; both methods do nothing by default. */
+import ai.djl.Model;
+
+/**
+ * Hears a training run: the start, every step, every epoch. All methods do nothing by default, so a
+ * listener implements only what it needs.
+ */
 public interface TrainingListener {
+
+    /** A listener that ignores everything. */
+    TrainingListener NONE = new TrainingListener() {};
+
+    /**
+     * Called once the weights are initialised, before the first step.
+     *
+     * @param model the model about to be trained; its block holds the initial weights
+     */
+    default void onTrainingBegin(Model model) {}
 
     /**
      * Called after every optimizer step.
@@ -19,4 +34,33 @@ public interface TrainingListener {
      * @param result the epoch's figures
      */
     default void onEpoch(EpochResult result) {}
+
+    /**
+     * Returns a listener that tells this one first, then {@code next}.
+     *
+     * @param next the second listener
+     * @return both in order
+     */
+    default TrainingListener andThen(TrainingListener next) {
+        TrainingListener first = this;
+        return new TrainingListener() {
+            @Override
+            public void onTrainingBegin(Model model) {
+                first.onTrainingBegin(model);
+                next.onTrainingBegin(model);
+            }
+
+            @Override
+            public void onStep(int epoch, int batch, int batches, float loss) {
+                first.onStep(epoch, batch, batches, loss);
+                next.onStep(epoch, batch, batches, loss);
+            }
+
+            @Override
+            public void onEpoch(EpochResult result) {
+                first.onEpoch(result);
+                next.onEpoch(result);
+            }
+        };
+    }
 }

@@ -10,46 +10,45 @@ import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
+
 import de.nnkurs.data.DataLoader;
 import de.nnkurs.data.Mnist;
+import de.nnkurs.data.MnistSplit;
 import de.nnkurs.data.Sampler;
 import de.nnkurs.model.Models;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
 /**
- * The slides' training loop, statement by statement.
+ * The slides' training loop, statement by statement: each PyTorch line stands as a comment right
+ * above the Java statement that does its work (a test holds this table to the code).
  *
  * <table>
- *   <caption>PyTorch line → Java line</caption>
- *   <tr><td>{@code trainloader = DataLoader(trainset, batch_size=256, shuffle=True)}</td>
- *       <td>{@code new DataLoader(manager, data.train(), batchSize, true, random)}</td></tr>
- *   <tr><td>{@code criterion = nn.CrossEntropyLoss()}</td>
- *       <td>{@code settings.loss().create()}, by default {@code Loss.softmaxCrossEntropyLoss()}</td></tr>
- *   <tr><td>{@code optimizer = optim.Adam(model.parameters(), lr=0.003)}</td>
- *       <td>{@code settings.optimizer().create(lr)}, by default {@link TorchAdam}; the parameters
- *       reach it through the {@link Trainer}</td></tr>
- *   <tr><td>{@code for e in range(epochs):}</td><td>{@code for (int e = 0; e < epochs; e++)}</td></tr>
- *   <tr><td>{@code running_loss = 0}</td><td>{@code double runningLoss = 0}</td></tr>
- *   <tr><td>{@code for images, labels in trainloader:}</td>
- *       <td>{@code for (Batch batch : trainloader)}</td></tr>
- *   <tr><td>{@code images = images.view(images.shape[0], -1)}</td>
- *       <td>{@code flatten(batch.getData())}: {@code reshape(images.getShape().get(0), -1)}</td></tr>
- *   <tr><td>{@code prediction = model(images)}</td><td>{@code trainer.forward(...)}</td></tr>
- *   <tr><td>{@code loss = criterion(prediction, labels)}</td>
- *       <td>{@code criterion.evaluate(labels, prediction)}</td></tr>
- *   <tr><td>{@code optimizer.zero_grad()}</td>
- *       <td>folded into {@code trainer.step()}: each optimizer zeroes each gradient right after
- *       applying it ({@link TorchAdam} explicitly, DJL's built-ins natively)</td></tr>
- *   <tr><td>{@code loss.backward()}</td><td>{@code tape.backward(loss)}</td></tr>
- *   <tr><td>{@code optimizer.step()}</td><td>{@code trainer.step()}</td></tr>
- *   <tr><td>{@code running_loss += loss.item()}</td>
- *       <td>{@code runningLoss += loss.getFloat()}</td></tr>
+ *   <caption>PyTorch line → Java statement</caption>
+ *   <tr><td>{@code trainloader = DataLoader(trainset, batch_size=256, shuffle=True)}</td><td>{@code DataLoader trainloader = new DataLoader(manager, trainset, settings.batchSize(), sampler);}</td></tr>
+ *   <tr><td>{@code criterion = nn.CrossEntropyLoss()}</td><td>{@code Loss criterion = settings.createLoss();}</td></tr>
+ *   <tr><td>{@code optimizer = optim.Adam(model.parameters(), lr=0.003)}</td><td>{@code Optimizer optimizer = settings.createOptimizer();}</td></tr>
+ *   <tr><td>{@code for e in range(epochs):}</td><td>{@code for (int e = 0; e < settings.epochs(); e++)}</td></tr>
+ *   <tr><td>{@code running_loss = 0}</td><td>{@code double runningLoss = 0;}</td></tr>
+ *   <tr><td>{@code for images, labels in trainloader:}</td><td>{@code for (Batch batch : trainloader)}</td></tr>
+ *   <tr><td>{@code images = images.view(images.shape[0], -1)}</td><td>{@code NDList images = Models.flatten(batch.getData());}</td></tr>
+ *   <tr><td>{@code prediction = model(images)}</td><td>{@code NDList prediction = trainer.forward(images);}</td></tr>
+ *   <tr><td>{@code loss = criterion(prediction, labels)}</td><td>{@code loss = criterion.evaluate(labels, prediction);}</td></tr>
+ *   <tr><td>{@code loss.backward()}</td><td>{@code tape.backward(loss);}</td></tr>
+ *   <tr><td>{@code optimizer.step()}</td><td>{@code trainer.step();}</td></tr>
+ *   <tr><td>{@code running_loss += loss.item()}</td><td>{@code float item = loss.getFloat();}</td></tr>
  * </table>
  *
- * <p>DJL needs two things PyTorch does implicitly: a {@link GradientCollector} (the autograd tape)
- * around the forward pass, and closing each batch to free its native memory.
+ * <p>The settings choose the loss and optimizer; by default they are DJL's {@code
+ * Loss.softmaxCrossEntropyLoss()} (log-softmax and negative log-likelihood, as {@code
+ * nn.CrossEntropyLoss}) and {@link TorchAdam} (PyTorch's Adam update, exactly). {@code
+ * optimizer.zero_grad()} has no statement of its own: every optimizer here zeroes each gradient
+ * right after applying it inside {@code trainer.step()} ({@link TorchAdam} explicitly, DJL's
+ * built-ins natively). DJL also needs two things PyTorch does implicitly: a {@link
+ * GradientCollector} (the autograd tape) around the forward pass, and closing each batch to free
+ * its native memory.
  */
 public final class TrainingLoop {
 
@@ -98,46 +97,57 @@ public final class TrainingLoop {
         if (!model.getBlock().isInitialized()) {
             Models.initialize(model.getBlock(), manager, settings.seed());
         }
+        MnistSplit trainset = data.train();
         List<Float> stepLosses = new ArrayList<>();
         List<EpochResult> epochs = new ArrayList<>();
         int[] predictions = new int[0];
 
-        DataLoader trainloader = // trainloader = DataLoader(trainset, batch_size=256, shuffle=True)
-                new DataLoader(manager, data.train(), settings.batchSize(), sampler);
-        Loss criterion = settings.loss().create(); // criterion = nn.CrossEntropyLoss()
-        Optimizer optimizer = // optimizer = optim.Adam(model.parameters(), lr=0.003)
-                settings.optimizer().create(settings.learningRate(), settings.momentum());
-
+        // trainloader = DataLoader(trainset, batch_size=256, shuffle=True)
+        DataLoader trainloader = new DataLoader(manager, trainset, settings.batchSize(), sampler);
+        // criterion = nn.CrossEntropyLoss()
+        Loss criterion = settings.createLoss();
+        // optimizer = optim.Adam(model.parameters(), lr=0.003)
+        Optimizer optimizer = settings.createOptimizer();
+        // The trainer hands model.parameters() to the optimizer.
         DefaultTrainingConfig config = new DefaultTrainingConfig(criterion).optOptimizer(optimizer);
         try (Trainer trainer = model.newTrainer(config)) {
             trainer.initialize(Models.INPUT_SHAPE);
+            listener.onTrainingBegin(model);
             int batches = settings.batchesPerEpoch(trainloader.size());
 
-            for (int e = 0; e < settings.epochs(); e++) { // for e in range(epochs):
+            // for e in range(epochs):
+            for (int e = 0; e < settings.epochs(); e++) {
                 long start = System.nanoTime();
-                double runningLoss = 0; //                     running_loss = 0
+                // running_loss = 0
+                double runningLoss = 0;
                 int step = 0;
-                for (Batch batch : trainloader) { //           for images, labels in trainloader:
+                // for images, labels in trainloader:
+                for (Batch batch : trainloader) {
                     try (batch) {
-                        NDList images = flatten(batch.getData()); // images = images.view(images.shape[0], -1)
-                        NDList labels = batch.getLabels(); // the labels of "for images, labels in trainloader"
+                        NDList labels = batch.getLabels();
+                        // images = images.view(images.shape[0], -1)
+                        NDList images = Models.flatten(batch.getData());
                         NDArray loss;
                         try (GradientCollector tape = trainer.newGradientCollector()) {
-                            NDList prediction = trainer.forward(images); // prediction = model(images)
-                            loss = criterion.evaluate(labels, prediction); // loss = criterion(prediction, labels)
-                            // optimizer.zero_grad(): done inside trainer.step() below; every
-                            // optimizer here zeroes each gradient right after applying it.
-                            tape.backward(loss); // loss.backward()
+                            // prediction = model(images)
+                            NDList prediction = trainer.forward(images);
+                            // loss = criterion(prediction, labels)
+                            loss = criterion.evaluate(labels, prediction);
+                            // optimizer.zero_grad() happens inside trainer.step() below.
+                            // loss.backward()
+                            tape.backward(loss);
                         }
-                        trainer.step(); // optimizer.step()
+                        // optimizer.step()
+                        trainer.step();
+                        // running_loss += loss.item()
                         float item = loss.getFloat();
-                        runningLoss += item; // running_loss += loss.item()
+                        runningLoss += item;
 
                         stepLosses.add(item);
                         listener.onStep(e + 1, ++step, batches, item);
                     }
                     if (step == batches) {
-                        break; // only --dry-run or --max-batches stop an epoch early
+                        break; // only maxBatches (--max-batches, --dry-run) ends an epoch early
                     }
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
@@ -149,11 +159,5 @@ public final class TrainingLoop {
             }
         }
         return new TrainingResult(epochs, stepLosses, predictions);
-    }
-
-    /** {@code images.view(images.shape[0], -1)}: (B, 1, 28, 28) to (B, 784). */
-    private static NDList flatten(NDList images) {
-        NDArray x = images.singletonOrThrow();
-        return new NDList(x.reshape(x.getShape().get(0), -1));
     }
 }

@@ -12,6 +12,11 @@ import java.util.List;
 public record TrainingResult(
         List<EpochResult> epochs, List<Float> stepLosses, int[] testPredictions) {
 
+    /** Returns the loss of the last step, NaN if there was none. */
+    public float lastLoss() {
+        return stepLosses.isEmpty() ? Float.NaN : stepLosses.get(stepLosses.size() - 1);
+    }
+
     /** Returns the test accuracy after the last epoch. */
     public double finalAccuracy() {
         return epochs.get(epochs.size() - 1).testAccuracy();

@@ -1,14 +1,19 @@
 package de.nnkurs.training;
 
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+
+import de.nnkurs.InvalidSettingException;
 import de.nnkurs.Lesson;
 
 /**
- * The knobs of the slides' loop.
+ * The knobs of the slides' loop; the constructor checks each value, so a settings object is always
+ * usable.
  *
  * @param epochs passes over the training set
  * @param batchSize examples per optimizer step
  * @param learningRate the optimizer's learning rate (a double, as Python's {@code lr=0.003} is)
- * @param seed seeds the weight initialisation and the shuffling
+ * @param seed seeds the weight initialisation and the shuffling, 0 to {@value Integer#MAX_VALUE}
  * @param maxBatches stop each epoch after this many batches (0 = the whole epoch)
  * @param optimizer which optimizer to use
  * @param momentum β of the momentum optimizer (ignored by the others)
@@ -43,23 +48,35 @@ public record TrainingSettings(
                 LossKind.CROSS_ENTROPY);
     }
 
-    /** Checks the values. */
+    /** Checks the values; the messages use the command line's names without dashes. */
     public TrainingSettings {
         if (epochs < 1) {
-            throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
+            throw new InvalidSettingException("epochs", "must be at least 1, got " + epochs);
         }
         if (batchSize < 1) {
-            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+            throw new InvalidSettingException("batch-size", "must be at least 1, got " + batchSize);
         }
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-            throw new IllegalArgumentException(
-                    "learning rate must be a positive number, got " + learningRate);
+            throw new InvalidSettingException(
+                    "lr", "must be a positive number, got " + learningRate);
+        }
+        if (seed < 0 || seed > Integer.MAX_VALUE) {
+            // The engine's generator takes an int seed.
+            throw new InvalidSettingException(
+                    "seed", "must be in 0.." + Integer.MAX_VALUE + ", got " + seed);
         }
         if (maxBatches < 0) {
-            throw new IllegalArgumentException("maxBatches must be 0 or more, got " + maxBatches);
+            throw new InvalidSettingException(
+                    "max-batches", "must be 0 or more, got " + maxBatches);
         }
         if (!(momentum >= 0 && momentum < 1)) {
-            throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
+            throw new InvalidSettingException("momentum", "must be in [0, 1), got " + momentum);
+        }
+        if (optimizer == null) {
+            throw new InvalidSettingException("optimizer", "is missing");
+        }
+        if (loss == null) {
+            throw new InvalidSettingException("loss", "is missing");
         }
     }
 
@@ -74,6 +91,30 @@ public record TrainingSettings(
                 OptimizerKind.ADAM);
     }
 
+    /** Returns these settings with another number of epochs. */
+    public TrainingSettings withEpochs(int n) {
+        return new TrainingSettings(
+                n, batchSize, learningRate, seed, maxBatches, optimizer, momentum, loss);
+    }
+
+    /** Returns these settings with another seed. */
+    public TrainingSettings withSeed(long s) {
+        return new TrainingSettings(
+                epochs, batchSize, learningRate, s, maxBatches, optimizer, momentum, loss);
+    }
+
+    /** Returns these settings with another learning rate. */
+    public TrainingSettings withLearningRate(double lr) {
+        return new TrainingSettings(
+                epochs, batchSize, lr, seed, maxBatches, optimizer, momentum, loss);
+    }
+
+    /** Returns these settings stopping each epoch after {@code n} batches (0: whole epochs). */
+    public TrainingSettings withMaxBatches(int n) {
+        return new TrainingSettings(
+                epochs, batchSize, learningRate, seed, n, optimizer, momentum, loss);
+    }
+
     /** Returns these settings with another optimizer. */
     public TrainingSettings withOptimizer(OptimizerKind kind) {
         return new TrainingSettings(
@@ -84,6 +125,16 @@ public record TrainingSettings(
     public TrainingSettings withLoss(LossKind kind) {
         return new TrainingSettings(
                 epochs, batchSize, learningRate, seed, maxBatches, optimizer, momentum, kind);
+    }
+
+    /** Returns a fresh loss of the chosen kind: {@code criterion = nn.CrossEntropyLoss()}. */
+    public Loss createLoss() {
+        return loss.create();
+    }
+
+    /** Returns a fresh optimizer with these rates: {@code optim.Adam(…, lr=0.003)}. */
+    public Optimizer createOptimizer() {
+        return optimizer.create(learningRate, momentum);
     }
 
     /** Returns the number of batches an epoch runs, given the loader's full count. */

@@ -87,7 +87,9 @@ class PredictCommandTest extends CommandLineTest {
         assertEquals(
                 1, run("predict", "--model", ExportedMnist.folder().toString(), bad.toString()));
         assertEquals(
-                "nnkurs predict: " + bad + ": not an image (expected PNG or JPEG)",
+                "nnkurs predict: "
+                        + bad
+                        + ": not an image (expected PNG or JPEG; GIF, BMP and TIFF work too)",
                 err.toString().strip());
     }
 

@@ -143,13 +143,20 @@ class TrainChoicesTest extends CommandLineTest {
     @Test
     void anUnknownActivationIsAUsageErrorListingTheChoices() {
         assertOneLineUsageError(
-                run("train", "--activation", "softmax"), "expected one of: sigmoid, tanh");
+                run("train", "--activation", "softmax"), "choose one of sigmoid, tanh");
     }
 
     @Test
     void aHiddenWidthThatIsNotANumberIsAUsageError() {
         assertOneLineUsageError(
-                run("train", "--hidden", "64,x"), "'x' in '64,x' is not a layer width");
+                run("train", "--hidden", "64,x"), "--hidden '64,x': 'x' is not a layer width");
+    }
+
+    @Test
+    void hiddenWidthsSeparatedBySpacesAreAUsageErrorThatSaysCommaSeparated() {
+        assertOneLineUsageError(
+                run("train", "--hidden", "64 64"),
+                "write the widths comma-separated, e.g. 64,64,64");
     }
 
     @Test
@@ -204,8 +211,18 @@ class TrainChoicesTest extends CommandLineTest {
     @Test
     void exportAfterTrainingWritesTheServingFolderBesideTheModel() throws IOException {
         Path model = tmp.resolve("models").resolve("tiny");
-        assertEquals(0, run("train", "--epochs", "1", "--export", "--data-dir", data(),
-                "--output", model.toString()), err.toString());
+        assertEquals(
+                0,
+                run(
+                        "train",
+                        "--epochs",
+                        "1",
+                        "--export",
+                        "--data-dir",
+                        data(),
+                        "--output",
+                        model.toString()),
+                err.toString());
         Path served = tmp.resolve("models").resolve("serving").resolve("tiny");
         assertTrue(java.nio.file.Files.isRegularFile(served.resolve("serving.properties")));
         assertTrue(java.nio.file.Files.isRegularFile(served.resolveSibling("tiny.zip")));

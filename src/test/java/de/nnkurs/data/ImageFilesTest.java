@@ -61,7 +61,9 @@ class ImageFilesTest {
     @Test
     void rejectsAFileThatIsNotAnImage() throws IOException {
         Path file = Files.writeString(tmp.resolve("notes.png"), "not a picture");
-        assertEquals(file + ": not an image (expected PNG or JPEG)", message(file));
+        assertEquals(
+                file + ": not an image (expected PNG or JPEG; GIF, BMP and TIFF work too)",
+                message(file));
     }
 
     @Test

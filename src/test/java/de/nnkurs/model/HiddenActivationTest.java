@@ -355,29 +355,30 @@ class HiddenActivationTest {
     }
 
     @Test
-    void fromNameFindsEveryActivationByItsCliName() {
+    void fromLabelFindsEveryActivationByItsLabel() {
         for (HiddenActivation a : HiddenActivation.values()) {
-            assertSame(a, HiddenActivation.fromName(a.cliName()));
+            assertSame(a, HiddenActivation.fromLabel(a.label()));
         }
-        assertSame(HiddenActivation.LEAKY_RELU, HiddenActivation.fromName("Leaky-ReLU"));
+        assertSame(HiddenActivation.LEAKY_RELU, HiddenActivation.fromLabel("Leaky-ReLU"));
     }
 
     @Test
-    void cliNamesAreLowercaseAndDistinct() {
+    void labelsAreLowercaseAndDistinct() {
         Set<String> names = new HashSet<>();
         for (HiddenActivation a : HiddenActivation.values()) {
-            assertEquals(a.cliName().toLowerCase(Locale.ROOT), a.cliName());
-            assertTrue(names.add(a.cliName()), "duplicate " + a.cliName());
+            assertEquals(a.label().toLowerCase(Locale.ROOT), a.label());
+            assertTrue(names.add(a.label()), "duplicate " + a.label());
         }
     }
 
     @Test
-    void fromNameRejectsAnUnknownNameWithOneLineListingTheValidNames() {
+    void fromLabelRejectsAnUnknownNameWithOneLineListingTheValidLabels() {
         IllegalArgumentException e =
                 assertThrows(
-                        IllegalArgumentException.class, () -> HiddenActivation.fromName("softmax"));
+                        IllegalArgumentException.class,
+                        () -> HiddenActivation.fromLabel("softmax"));
         assertEquals(
-                "unknown activation 'softmax', expected one of: sigmoid, tanh, relu, leaky-relu,"
+                "unknown activation 'softmax', choose one of sigmoid, tanh, relu, leaky-relu,"
                         + " alrelu, prelu, rrelu, elu, selu, gelu, swish, mish, relu6",
                 e.getMessage());
     }

@@ -20,7 +20,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The slides' classifier: sizes, outputs, the two styles, PyTorch's initialisation. */
 class ModelsTest {
@@ -127,16 +129,22 @@ class ModelsTest {
     @Test
     void parametersAreNamedAndOrderedLikeTheStateDict() {
         Block net = initialised(Models.sequential(Variant.SLIDES));
-        List<Parameter> params = net.getParameters().values();
-        assertEquals(8, params.size());
-        int[] fanIn = {784, 64, 64, 64};
-        int[] fanOut = {64, 64, 64, 10};
-        for (int layer = 0; layer < 4; layer++) {
-            assertEquals(
-                    new Shape(fanOut[layer], fanIn[layer]),
-                    params.get(2 * layer).getArray().getShape());
-            assertEquals(new Shape(fanOut[layer]), params.get(2 * layer + 1).getArray().getShape());
+        Map<String, Parameter> named = StateDict.parameters(net);
+        // print(model.state_dict().keys()) for the slides' nn.Sequential, with their shapes:
+        Map<String, Shape> expected = new LinkedHashMap<>();
+        expected.put("0.weight", new Shape(64, 784));
+        expected.put("0.bias", new Shape(64));
+        expected.put("2.weight", new Shape(64, 64));
+        expected.put("2.bias", new Shape(64));
+        expected.put("4.weight", new Shape(64, 64));
+        expected.put("4.bias", new Shape(64));
+        expected.put("6.weight", new Shape(10, 64));
+        expected.put("6.bias", new Shape(10));
+        assertEquals(List.copyOf(expected.keySet()), List.copyOf(named.keySet()));
+        for (Map.Entry<String, Shape> e : expected.entrySet()) {
+            assertEquals(e.getValue(), named.get(e.getKey()).getArray().getShape(), e.getKey());
         }
+        assertEquals(List.copyOf(named.values()), net.getParameters().values());
     }
 
     private static void copyParameters(Block from, Block to) {

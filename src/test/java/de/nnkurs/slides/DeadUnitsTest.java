@@ -19,11 +19,14 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.loss.Loss;
 
-import de.nnkurs.model.HiddenActivation;
-import de.nnkurs.SlideData;
 import de.nnkurs.Lesson;
+import de.nnkurs.SlideData;
 import de.nnkurs.data.DataLoader;
 import de.nnkurs.data.MnistSplit;
+import de.nnkurs.model.Architecture;
+import de.nnkurs.model.HiddenActivation;
+import de.nnkurs.model.Models;
+import de.nnkurs.model.Variant;
 
 import org.junit.jupiter.api.Test;
 
@@ -92,11 +95,8 @@ class DeadUnitsTest {
     @Test
     void countOverASplitInChunksEqualsTheCountOverAllExamplesAtOnce() {
         MnistSplit split = SlideData.stripes(2500, 1); // three chunks of up to 1000
-        DyingReluDemo.Settings settings = settings(-0.5f);
         try (NDManager manager = NDManager.newBaseManager()) {
-            Engine.getInstance().setRandomSeed(4);
-            SequentialBlock net = DyingReluDemo.network(HiddenActivation.RELU, settings);
-            net.initialize(manager, DataType.FLOAT32, new Shape(1, Lesson.INPUT));
+            SequentialBlock net = network(HiddenActivation.RELU, List.of(64, 64), manager);
             ParameterStore ps = new ParameterStore(manager, false);
             int[] chunked = DeadUnits.count(net, ps, manager, split);
             DataLoader all = new DataLoader(manager, split, split.count(), false, null);
@@ -108,21 +108,21 @@ class DeadUnitsTest {
         }
     }
 
-    private static DyingReluDemo.Settings settings(float biasStart) {
-        return new DyingReluDemo.Settings(
-                List.of(64, 64), DyingReluDemo.Method.ADAM, 0.01f, biasStart, 1, 16, 1);
+    /** Returns 784-hidden-10 (logits), seed 4, with every hidden bias at −0.5. */
+    private static SequentialBlock network(
+            HiddenActivation activation, List<Integer> hidden, NDManager manager) {
+        SequentialBlock net =
+                Models.sequential(new Architecture(hidden, activation, Variant.LOGITS));
+        Models.initialize(net, manager, 4);
+        DyingReluDemo.startHiddenBiasesAt(net, -0.5f);
+        return net;
     }
 
     /** Returns the gradients of W₁ and b₁ after one backward of a batch's loss. */
     private static float[][] firstLayerGradients(
             HiddenActivation activation, NDManager manager, boolean[][] deadOut) {
-        Engine.getInstance().setRandomSeed(4);
         // One hidden layer, so that no dead layer above hides the first layer's gradient.
-        DyingReluDemo.Settings oneHidden =
-                new DyingReluDemo.Settings(
-                        List.of(64), DyingReluDemo.Method.ADAM, 0.01f, -0.5f, 1, 16, 1);
-        SequentialBlock net = DyingReluDemo.network(activation, oneHidden);
-        net.initialize(manager, DataType.FLOAT32, new Shape(1, Lesson.INPUT));
+        SequentialBlock net = network(activation, List.of(64), manager);
         ParameterStore ps = new ParameterStore(manager, false);
         DataLoader loader = new DataLoader(manager, SlideData.stripes(200, 2), 200, false, null);
         try (Batch batch = loader.iterator().next()) {

@@ -5,14 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import de.nnkurs.model.HiddenActivation;
 import de.nnkurs.SlideData;
-import de.nnkurs.data.MnistSplit;
+import de.nnkurs.data.Mnist;
+import de.nnkurs.model.HiddenActivation;
+import de.nnkurs.training.OptimizerKind;
+import de.nnkurs.training.TrainingListener;
+import de.nnkurs.training.TrainingSettings;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 
 /** With hidden biases starting negative, ReLU units stay dead; Leaky ReLU and ALReLU revive. */
 class DyingReluDemoTest {
@@ -20,17 +25,20 @@ class DyingReluDemoTest {
     /** Hidden biases start at −2; Adam at 0.01 so that 64 steps on 512 images suffice. */
     private static final DyingReluDemo.Settings PROVOKED =
             new DyingReluDemo.Settings(
-                    List.of(64, 64), DyingReluDemo.Method.ADAM, 0.01f, -2f, 2, 16, 1);
+                    List.of(64, 64),
+                    -2f,
+                    new TrainingSettings(2, 16, 0.01, 1, 0, OptimizerKind.ADAM));
 
     private static List<DyingReluDemo.Result> results;
 
     @BeforeAll
-    static void runOnce() {
-        MnistSplit train = SlideData.stripes(512, 1);
+    static void runOnce() throws IOException {
+        Mnist data = new Mnist(SlideData.stripes(512, 1), SlideData.stripes(100, 2), Map.of());
         results =
                 DyingReluDemo.compare(
-                        train,
+                        data,
                         PROVOKED,
+                        TrainingListener.NONE,
                         HiddenActivation.RELU,
                         HiddenActivation.LEAKY_RELU,
                         HiddenActivation.ALRELU);
@@ -79,8 +87,9 @@ class DyingReluDemoTest {
     void everyResultHasACountBeforeTrainingAndAfterEachEpoch() {
         for (DyingReluDemo.Result r : results) {
             assertFalse(r.diverged());
-            assertEquals(PROVOKED.epochs() + 1, r.dead().size());
-            assertEquals(PROVOKED.epochs(), r.meanLoss().size());
+            assertEquals(PROVOKED.training().epochs() + 1, r.dead().size());
+            assertEquals(PROVOKED.training().epochs(), r.meanLoss().size());
+            assertEquals(PROVOKED.training().epochs(), r.testAccuracy().size());
         }
     }
 
@@ -90,20 +99,22 @@ class DyingReluDemoTest {
                 new DyingReluDemo.Result(
                         HiddenActivation.RELU,
                         List.of(new int[] {64, 64}, new int[] {64, 64}),
-                        List.of(2.3013f),
+                        List.of(2.3013),
+                        List.of(0.1135),
                         false);
         DyingReluDemo.Result leaky =
                 new DyingReluDemo.Result(
                         HiddenActivation.LEAKY_RELU,
                         List.of(new int[] {64, 64}),
-                        List.of(Float.NaN),
+                        List.of(Double.NaN),
+                        List.of(0.098),
                         true);
         assertEquals(
                 String.join(
                         "\n",
-                        "activation    start       epoch 1     loss",
-                        "relu          64/64       64/64       2.3013",
-                        "leaky-relu    64/64       diverged    NaN",
+                        "activation    start       epoch 1     loss      test accuracy",
+                        "relu          64/64       64/64       2.3013    0.1135",
+                        "leaky-relu    64/64       diverged    NaN       0.0980",
                         ""),
                 DyingReluDemo.table(List.of(relu, leaky)).replace(System.lineSeparator(), "\n"));
     }

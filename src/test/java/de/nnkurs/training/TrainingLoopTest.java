@@ -1,6 +1,7 @@
 package de.nnkurs.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,12 +12,15 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 
 import de.nnkurs.Lesson;
 import de.nnkurs.Synthetic;
+import de.nnkurs.data.CourseTransform;
 import de.nnkurs.data.Mnist;
+import de.nnkurs.data.MnistSplit;
 import de.nnkurs.model.Models;
 import de.nnkurs.model.Variant;
 
@@ -134,23 +138,58 @@ class TrainingLoopTest {
     }
 
     @Test
-    void predictionsCoverTheTestSetAndGiveTheAccuracy() {
-        TrainingResult result = train(settings(1, 1, 2));
-        assertEquals(300, result.testPredictions().length);
-        assertEquals(Accuracy.of(result.testPredictions(), DATA.test()), result.finalAccuracy(), 0);
+    void finalPredictionsAreTheTrainedNetworksArgmaxForEveryTestImage() {
+        MnistSplit test = DATA.test();
+        try (Model model = Model.newInstance("predictions")) {
+            model.setBlock(Models.sequential(Variant.LOGITS));
+            TrainingResult result =
+                    TrainingLoop.train(model, DATA, settings(1, 1, 2), TrainingListener.NONE);
+            // The expectation, computed without the loop's evaluation code: all test images in
+            // one forward pass, then the largest logit of each row by hand.
+            float[] pixels = new float[test.count() * Lesson.INPUT];
+            CourseTransform.apply(test.pixels(), 0, pixels, 0, pixels.length);
+            NDArray x = model.getNDManager().create(pixels, new Shape(test.count(), Lesson.INPUT));
+            ParameterStore ps = new ParameterStore(model.getNDManager(), false);
+            float[] logits =
+                    model.getBlock().forward(ps, new NDList(x), false).head().toFloatArray();
+            int correct = 0;
+            for (int i = 0; i < test.count(); i++) {
+                int best = 0;
+                for (int k = 1; k < Lesson.OUTPUT; k++) {
+                    if (logits[i * Lesson.OUTPUT + k] > logits[i * Lesson.OUTPUT + best]) {
+                        best = k;
+                    }
+                }
+                assertEquals(best, result.testPredictions()[i], "test image " + i);
+                correct += best == test.labels()[i] ? 1 : 0;
+            }
+            assertEquals((double) correct / test.count(), result.finalAccuracy(), 0);
+        }
     }
 
     @Test
-    void alreadyInitialisedWeightsAreKept() {
-        try (Model model = Model.newInstance("kept")) {
-            model.setBlock(Models.sequential(Variant.SLIDES));
-            Models.initialize(model.getBlock(), model.getNDManager(), 99);
-            NDArray before =
-                    model.getBlock().getParameters().get(0).getValue().getArray().duplicate();
-            Models.initialize(model.getBlock(), model.getNDManager(), 5);
-            NDArray after = model.getBlock().getParameters().get(0).getValue().getArray();
-            assertTrue(before.contentEquals(after));
+    void theLoopTrainsTheWeightsItIsGivenInsteadOfDrawingNewOnes() {
+        // A learning rate so small that a step cannot change a float weight of about 0.03.
+        TrainingSettings tiny =
+                new TrainingSettings(1, Lesson.BATCH_SIZE, 1e-30, 5, 1, OptimizerKind.SGD);
+        try (Model given = Model.newInstance("given");
+                Model fresh = Model.newInstance("fresh")) {
+            given.setBlock(Models.sequential(Variant.SLIDES));
+            Models.initialize(given.getBlock(), given.getNDManager(), 99);
+            NDArray before = firstWeight(given).duplicate();
+            TrainingLoop.train(given, DATA, tiny, TrainingListener.NONE);
+            assertTrue(before.contentEquals(firstWeight(given)), "the given weights were kept");
+
+            fresh.setBlock(Models.sequential(Variant.SLIDES));
+            TrainingLoop.train(fresh, DATA, tiny, TrainingListener.NONE);
+            assertFalse(
+                    before.contentEquals(firstWeight(fresh)),
+                    "an uninitialised block gets the settings' seed 5, not 99");
         }
+    }
+
+    private static NDArray firstWeight(Model model) {
+        return model.getBlock().getParameters().get(0).getValue().getArray();
     }
 
     private static void assertStepZeroesGradients(OptimizerKind kind) {

@@ -21,8 +21,8 @@ import de.nnkurs.RealMnist;
 import de.nnkurs.data.DataLoader;
 import de.nnkurs.data.Mnist;
 import de.nnkurs.data.Sampler;
-import de.nnkurs.model.StateDict;
 import de.nnkurs.model.Models;
+import de.nnkurs.model.StateDict;
 import de.nnkurs.model.Variant;
 import de.nnkurs.training.OptimizerKind;
 import de.nnkurs.training.TrainingListener;
@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 
 /** Java-trained weights, saved as TorchScript by torch 1.13, run in DJL's libtorch 2.7.1. */
-class TorchScriptTest {
+class TorchScriptIT {
 
     @TempDir Path tmp;
 

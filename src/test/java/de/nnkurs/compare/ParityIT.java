@@ -3,21 +3,14 @@ package de.nnkurs.compare;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Model;
-
 import de.nnkurs.Lesson;
 import de.nnkurs.PythonSide;
 import de.nnkurs.RealMnist;
 import de.nnkurs.data.Mnist;
-import de.nnkurs.data.OrderFile;
-import de.nnkurs.data.Sampler;
-import de.nnkurs.model.StateDict;
-import de.nnkurs.model.Models;
-import de.nnkurs.model.Variant;
 import de.nnkurs.training.OptimizerKind;
+import de.nnkurs.training.TrainedModel;
 import de.nnkurs.training.TrainingListener;
-import de.nnkurs.training.TrainingLoop;
-import de.nnkurs.training.TrainingResult;
+import de.nnkurs.training.TrainingRun;
 import de.nnkurs.training.TrainingSettings;
 
 import org.junit.jupiter.api.Test;
@@ -25,10 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Random;
 
 /** The Java loop and the slides' Python loop agree step for step from the same start. */
-class ParityTest {
+class ParityIT {
 
     private static final int STEPS = 100;
 
@@ -44,21 +36,10 @@ class ParityTest {
                 new TrainingSettings(
                         1, Lesson.BATCH_SIZE, Lesson.LEARNING_RATE, 1, STEPS, OptimizerKind.ADAM);
         RunRecord java;
-        try (Model model = Model.newInstance("parity")) {
-            model.setBlock(Models.sequential(Variant.SLIDES));
-            Models.initialize(model.getBlock(), model.getNDManager(), 1);
-            StateDict.save(model.getBlock(), init);
-            List<int[]> orders =
-                    List.of(Sampler.random(new Random(1)).nextEpoch(mnist.train().count()));
-            OrderFile.write(order, orders, model.getNDManager());
-            TrainingResult result =
-                    TrainingLoop.train(
-                            model,
-                            mnist,
-                            settings,
-                            Sampler.fixed(orders),
-                            new TrainingListener() {});
-            java = RunRecord.ofJava(settings, "slides", result);
+        TrainingRun run =
+                TrainingRun.of(settings).data(mnist).saveInitialWeights(init).saveOrder(order);
+        try (TrainedModel trained = run.run(TrainingListener.NONE)) {
+            java = RunRecord.ofJava(trained);
         }
 
         Path record = tmp.resolve("python.json");

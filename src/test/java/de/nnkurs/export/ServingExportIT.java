@@ -24,7 +24,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
-import de.nnkurs.model.StateDict;
 import de.nnkurs.ExportedMnist;
 import de.nnkurs.Lesson;
 import de.nnkurs.RealMnist;
@@ -32,6 +31,7 @@ import de.nnkurs.data.DataLoader;
 import de.nnkurs.data.DigitImages;
 import de.nnkurs.data.Mnist;
 import de.nnkurs.data.Sampler;
+import de.nnkurs.model.StateDict;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,7 +53,7 @@ import java.util.zip.ZipFile;
 import javax.imageio.ImageIO;
 
 /** The exported folder and zip, loaded the way DJL Serving loads them. */
-class ServingExportTest {
+class ServingExportIT {
 
     @TempDir Path tmp;
 

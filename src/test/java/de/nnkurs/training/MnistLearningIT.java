@@ -2,11 +2,8 @@ package de.nnkurs.training;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Model;
-
 import de.nnkurs.RealMnist;
-import de.nnkurs.data.Mnist;
-import de.nnkurs.model.Models;
+import de.nnkurs.model.Architecture;
 import de.nnkurs.model.Variant;
 
 import org.junit.jupiter.api.Test;
@@ -14,15 +11,15 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 
 /** The hands-on on the real MNIST: two epochs with the lesson's settings. */
-class MnistLearningTest {
+class MnistLearningIT {
 
     private static double twoEpochAccuracy(Variant variant) throws IOException {
-        Mnist mnist = RealMnist.load();
-        try (Model model = Model.newInstance("mnist")) {
-            model.setBlock(Models.sequential(variant));
-            return TrainingLoop.train(
-                            model, mnist, TrainingSettings.lesson(), new TrainingListener() {})
-                    .finalAccuracy();
+        TrainingRun run =
+                TrainingRun.lesson()
+                        .architecture(Architecture.lesson(variant))
+                        .data(RealMnist.load());
+        try (TrainedModel trained = run.run(TrainingListener.NONE)) {
+            return trained.testAccuracy();
         }
     }
 

@@ -1,0 +1,44 @@
+package de.nnkurs.cli;
+
+import de.nnkurs.model.Architecture;
+import de.nnkurs.model.HiddenActivation;
+import de.nnkurs.model.Variant;
+
+import picocli.CommandLine.Option;
+
+/** {@code --hidden}, {@code --activation} and {@code --logits}: the network to build. */
+final class ArchitectureOptions {
+
+    @Option(
+            names = "--hidden",
+            paramLabel = "WIDTHS",
+            defaultValue = "64,64,64",
+            description =
+                    "widths of the hidden layers, comma-separated; input 784 and output 10 are"
+                            + " fixed (default: ${DEFAULT-VALUE})")
+    String hidden;
+
+    @Option(
+            names = "--activation",
+            paramLabel = "NAME",
+            defaultValue = "relu",
+            converter = Choices.Activation.class,
+            completionCandidates = Choices.ActivationLabels.class,
+            description =
+                    "activation of the hidden layers: ${COMPLETION-CANDIDATES} (default:"
+                            + " ${DEFAULT-VALUE})")
+    HiddenActivation activation;
+
+    @Option(
+            names = "--logits",
+            description = "the variant without the final Softmax (default: the slides' model)")
+    boolean logits;
+
+    /** Returns the network; a bad {@code --hidden} fails with the library's message. */
+    Architecture architecture() {
+        return new Architecture(
+                Architecture.parseHidden(hidden),
+                activation,
+                logits ? Variant.LOGITS : Variant.SLIDES);
+    }
+}

@@ -1,0 +1,104 @@
+package de.nnkurs;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The packages depend one way, as docs/ARCHITECTURE.md draws them. */
+class LayeringTest {
+
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importTheProject() {
+        classes =
+                new ClassFileImporter()
+                        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                        .importPackages("de.nnkurs");
+    }
+
+    @Test
+    void packagesDependOnlyDownward() {
+        layeredArchitecture()
+                .consideringOnlyDependenciesInLayers()
+                .layer("lesson")
+                .definedBy("de.nnkurs")
+                .layer("io")
+                .definedBy("de.nnkurs.io..")
+                .layer("data")
+                .definedBy("de.nnkurs.data..")
+                .layer("model")
+                .definedBy("de.nnkurs.model..")
+                .layer("training")
+                .definedBy("de.nnkurs.training..")
+                .layer("export")
+                .definedBy("de.nnkurs.export..")
+                .layer("evaluation")
+                .definedBy("de.nnkurs.evaluation..")
+                .layer("compare")
+                .definedBy("de.nnkurs.compare..")
+                .layer("slides")
+                .definedBy("de.nnkurs.slides..")
+                .layer("cli")
+                .definedBy("de.nnkurs.cli..")
+                .whereLayer("cli")
+                .mayNotBeAccessedByAnyLayer()
+                .whereLayer("slides")
+                .mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("compare")
+                .mayOnlyBeAccessedByLayers("slides", "cli")
+                .whereLayer("evaluation")
+                .mayOnlyBeAccessedByLayers("slides", "cli")
+                .whereLayer("export")
+                .mayOnlyBeAccessedByLayers("evaluation", "slides", "cli")
+                .whereLayer("training")
+                .mayOnlyBeAccessedByLayers("export", "evaluation", "compare", "slides", "cli")
+                .whereLayer("model")
+                .mayOnlyBeAccessedByLayers(
+                        "training", "export", "evaluation", "compare", "slides", "cli")
+                .whereLayer("data")
+                .mayOnlyBeAccessedByLayers(
+                        "model", "training", "export", "evaluation", "compare", "slides", "cli")
+                .whereLayer("io")
+                .mayOnlyAccessLayers("lesson")
+                .whereLayer("lesson")
+                .mayNotAccessAnyLayer()
+                .because("the core (data, model, training) must not know its front ends")
+                .check(classes);
+    }
+
+    @Test
+    void noPackageCycles() {
+        slices().matching("de.nnkurs.(*)..").should().beFreeOfCycles().check(classes);
+    }
+
+    @Test
+    void theLessonPackageDependsOnNoOtherPackageOfTheProject() {
+        noClasses()
+                .that()
+                .resideInAPackage("de.nnkurs")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("de.nnkurs.(*)..")
+                .check(classes);
+    }
+
+    @Test
+    void theCommandLineLeavesTrainingToTheLibrary() {
+        noClasses()
+                .that()
+                .resideInAPackage("de.nnkurs.cli..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("ai.djl.training..", "ai.djl.nn..", "ai.djl.ndarray..")
+                .because("commands parse, call the library and print")
+                .check(classes);
+    }
+}
