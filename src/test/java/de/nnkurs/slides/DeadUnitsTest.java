@@ -10,6 +10,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.SequentialBlock;
@@ -45,9 +46,12 @@ class DeadUnitsTest {
         Linear output = Linear.builder().setUnits(2).build();
         SequentialBlock net = new SequentialBlock().add(hidden).add(activation.block()).add(output);
         net.initialize(manager, DataType.FLOAT32, new Shape(1, 2));
-        manager.create(new float[][] {{1, 2}, {-1, 0}, {-1, 1}})
-                .copyTo(hidden.getParameters().get("weight").getArray());
-        manager.zeros(new Shape(3)).copyTo(hidden.getParameters().get("bias").getArray());
+        // An indexed set, not copyTo: copyTo makes libtorch print a deprecation warning.
+        hidden.getParameters()
+                .get("weight")
+                .getArray()
+                .set(new NDIndex("..."), manager.create(new float[][] {{1, 2}, {-1, 0}, {-1, 1}}));
+        hidden.getParameters().get("bias").getArray().set(new NDIndex("..."), 0f);
         return net;
     }
 
