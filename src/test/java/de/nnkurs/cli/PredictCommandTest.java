@@ -94,6 +94,30 @@ class PredictCommandTest extends CommandLineTest {
     }
 
     @Test
+    void aWebpIsNamedAsSuchAndThePicturesAfterItAreStillClassified() throws IOException {
+        // The first bytes of a WebP file: RIFF, a size, WEBP, then the VP8 chunk.
+        byte[] webp =
+                "RIFF\u0024\0\0\0WEBPVP8 \u0018\0\0\0"
+                        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        Path bad = Files.write(tmp.resolve("photo.webp"), webp);
+        Path good = picture(0, false, "png");
+        int code =
+                run(
+                        "predict",
+                        "--model",
+                        ExportedMnist.folder().toString(),
+                        bad.toString(),
+                        good.toString());
+        assertEquals(1, code, "a picture failed, so the exit code says so");
+        assertEquals(
+                "nnkurs predict: "
+                        + bad
+                        + ": a WebP image, a format Java cannot decode; convert it to PNG or JPEG",
+                err.toString().strip());
+        assertTrue(out.toString().startsWith(good + ":  " + label(0) + " ("), out.toString());
+    }
+
+    @Test
     void aMissingModelIsAUsageError() throws IOException {
         Path png = picture(0, false, "png");
         assertEquals(2, run("predict", "--model", tmp.resolve("none").toString(), png.toString()));

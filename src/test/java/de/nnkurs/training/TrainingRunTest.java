@@ -1,0 +1,183 @@
+package de.nnkurs.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.nn.Parameter;
+
+import de.nnkurs.InvalidSettingException;
+import de.nnkurs.Lesson;
+import de.nnkurs.Synthetic;
+import de.nnkurs.data.Mnist;
+import de.nnkurs.model.Architecture;
+import de.nnkurs.model.HiddenActivation;
+import de.nnkurs.model.Variant;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The library's entry point for a whole run: checks first, then build, initialise, train. */
+class TrainingRunTest {
+
+    private static final Mnist DATA = Synthetic.mnist(600, 100);
+
+    @TempDir Path tmp;
+
+    private static TrainingSettings twoSteps(OptimizerKind optimizer) {
+        return new TrainingSettings(1, 64, Lesson.LEARNING_RATE, 3, 2, optimizer);
+    }
+
+    @Test
+    void aRunTrainsTheGivenNetworkAndReportsWhatWentIn() throws IOException {
+        Architecture small = new Architecture(List.of(16), HiddenActivation.TANH, Variant.LOGITS);
+        TrainingRun run =
+                TrainingRun.of(twoSteps(OptimizerKind.ADAM)).architecture(small).data(DATA);
+        try (TrainedModel trained = run.run(TrainingListener.NONE)) {
+            assertEquals(small, trained.architecture());
+            assertEquals(twoSteps(OptimizerKind.ADAM), trained.settings());
+            assertEquals(2, trained.result().stepLosses().size());
+            assertEquals(DATA.test().count(), trained.predict(DATA.test()).length);
+            assertEquals(784 * 16 + 16 + 16 * 10 + 10, parameterCount(trained));
+        }
+    }
+
+    @Test
+    void theSameSettingsGiveTheSameRun() throws IOException {
+        List<Float> first;
+        try (TrainedModel t =
+                TrainingRun.of(twoSteps(OptimizerKind.ADAM))
+                        .data(DATA)
+                        .run(TrainingListener.NONE)) {
+            first = t.result().stepLosses();
+        }
+        try (TrainedModel t =
+                TrainingRun.of(twoSteps(OptimizerKind.ADAM))
+                        .data(DATA)
+                        .run(TrainingListener.NONE)) {
+            assertEquals(first, t.result().stepLosses());
+        }
+    }
+
+    @Test
+    void savedInitialWeightsAndOrderReplayTheRunExactly() throws IOException {
+        Path init = tmp.resolve("init.npz");
+        Path order = tmp.resolve("order.npz");
+        TrainingSettings settings = twoSteps(OptimizerKind.ADAM);
+        List<Float> original;
+        try (TrainedModel t =
+                TrainingRun.of(settings)
+                        .data(DATA)
+                        .saveInitialWeights(init)
+                        .saveOrder(order)
+                        .run(TrainingListener.NONE)) {
+            original = t.result().stepLosses();
+        }
+        // Another seed: only the files decide the start and the batches.
+        try (TrainedModel t =
+                TrainingRun.of(settings.withSeed(77))
+                        .data(DATA)
+                        .initialWeights(init)
+                        .order(order)
+                        .run(TrainingListener.NONE)) {
+            assertEquals(original, t.result().stepLosses());
+        }
+    }
+
+    @Test
+    void beforeTrainingChangesTheInitialisedWeightsBeforeTheFirstStep() throws IOException {
+        float[] seen = new float[1];
+        TrainingListener firstBias =
+                new TrainingListener() {
+                    @Override
+                    public void onTrainingBegin(ai.djl.Model model) {
+                        Parameter b = model.getBlock().getParameters().get(1).getValue();
+                        seen[0] = b.getArray().getFloat(0);
+                    }
+                };
+        TrainingRun run =
+                TrainingRun.of(twoSteps(OptimizerKind.SGD))
+                        .data(DATA)
+                        .beforeTraining(
+                                block ->
+                                        block.getParameters()
+                                                .get(1)
+                                                .getValue()
+                                                .getArray()
+                                                .set(new NDIndex("..."), -3f));
+        try (TrainedModel t = run.run(firstBias)) {
+            assertEquals(-3f, seen[0]);
+        }
+    }
+
+    @Test
+    void slideCrossEntropyNeedsTheFinalSoftmax() {
+        TrainingRun run =
+                TrainingRun.of(TrainingSettings.lesson().withLoss(LossKind.SLIDE_CE))
+                        .architecture(Architecture.lesson(Variant.LOGITS));
+        InvalidSettingException e = assertThrows(InvalidSettingException.class, run::check);
+        assertEquals("loss", e.setting());
+    }
+
+    @Test
+    void fullBatchGradientDescentTakesNoBatchLimitOrOrder() throws IOException {
+        TrainingRun limited = TrainingRun.of(twoSteps(OptimizerKind.GD));
+        assertEquals(
+                "optimizer", assertThrows(InvalidSettingException.class, limited::check).setting());
+        Path order = Files.createFile(tmp.resolve("order.npz"));
+        TrainingRun ordered =
+                TrainingRun.of(twoSteps(OptimizerKind.GD).withMaxBatches(0)).order(order);
+        assertEquals(
+                "optimizer", assertThrows(InvalidSettingException.class, ordered::check).setting());
+    }
+
+    @Test
+    void anOrderCannotBeReadAndWrittenInOneRun() throws IOException {
+        Path order = Files.createFile(tmp.resolve("order.npz"));
+        TrainingRun run = TrainingRun.lesson().order(order).saveOrder(tmp.resolve("new.npz"));
+        assertEquals("order", assertThrows(InvalidSettingException.class, run::check).setting());
+    }
+
+    @Test
+    void filesAreCheckedWhenTheyAreNamedNotAfterTraining() {
+        InvalidSettingException missing =
+                assertThrows(
+                        InvalidSettingException.class,
+                        () -> TrainingRun.lesson().initialWeights(tmp.resolve("none.npz")));
+        assertEquals("init " + tmp.resolve("none.npz") + ": no such file", missing.getMessage());
+        InvalidSettingException format =
+                assertThrows(
+                        InvalidSettingException.class,
+                        () -> TrainingRun.lesson().saveInitialWeights(tmp.resolve("w.pt")));
+        assertTrue(format.getMessage().endsWith("weights files end in .npz or .safetensors"));
+        assertEquals(
+                "save-order",
+                assertThrows(
+                                InvalidSettingException.class,
+                                () -> TrainingRun.lesson().saveOrder(tmp.resolve("o.json")))
+                        .setting());
+    }
+
+    @Test
+    void aRunWithoutDataSaysSo() {
+        IllegalStateException e =
+                assertThrows(
+                        IllegalStateException.class,
+                        () -> TrainingRun.lesson().run(TrainingListener.NONE));
+        assertTrue(e.getMessage().contains("data(mnist)"), e.getMessage());
+    }
+
+    private static long parameterCount(TrainedModel trained) {
+        long n = 0;
+        for (Parameter p : trained.block().getParameters().values()) {
+            n += p.getArray().size();
+        }
+        return n;
+    }
+}
