@@ -4,26 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-
-import de.nnkurs.PythonSide;
-import de.nnkurs.RealMnist;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** The comparison's scripts fail loudly, saying which side failed and why. */
+/** The comparison's and the benchmark's scripts refuse bad arguments and say what is missing. */
 class CompareScriptTest {
 
     @TempDir Path tmp;
@@ -64,49 +54,16 @@ class CompareScriptTest {
     }
 
     @Test
-    void pythonSideRejectsWeightsOfTheWrongShapeNamingTheFile() throws Exception {
-        String python = PythonSide.require();
-        Path weights = tmp.resolve("wrong.npz");
-        try (NDManager m = NDManager.newBaseManager();
-                OutputStream out = Files.newOutputStream(weights)) {
-            NDArray w = m.zeros(new Shape(32, 784));
-            w.setName("0.weight");
-            new NDList(w).encode(out, NDList.Encoding.NPZ);
-        }
-        Run r =
-                run(
-                        Map.of(),
-                        python,
-                        "scripts/slides_mnist.py",
-                        "--data-dir",
-                        RealMnist.dir().toString(),
-                        "--epochs",
-                        "1",
-                        "--max-batches",
-                        "1",
-                        "--init",
-                        weights.toString());
-        assertTrue(r.code() != 0, r.output());
-        List<String> lines = r.output().strip().lines().toList();
-        String last = lines.get(lines.size() - 1);
-        assertTrue(
-                last.startsWith("slides_mnist.py: " + weights + ": weights do not fit the model"),
-                r.output());
+    void compareRejectsASeedThatIsNotANumber() throws Exception {
+        Run r = run(Map.of(), "bash", "scripts/compare", "--seed", "one");
+        assertEquals(2, r.code(), r.output());
+        assertEquals("compare: --seed must be a number (0 or more), got 'one'", r.output().strip());
     }
 
     @Test
-    void pythonSideRejectsAMissingOrderFile() throws Exception {
-        String python = PythonSide.require();
-        Run r =
-                run(
-                        Map.of(),
-                        python,
-                        "scripts/slides_mnist.py",
-                        "--order",
-                        tmp.resolve("none.npz").toString());
+    void benchmarkRejectsBadArguments() throws Exception {
+        Run r = run(Map.of(), "bash", "scripts/benchmark", "--runs", "0");
         assertEquals(2, r.code(), r.output());
-        assertTrue(
-                r.output().contains("--order " + tmp.resolve("none.npz") + ": no such file"),
-                r.output());
+        assertEquals("benchmark: --runs must be a positive number, got '0'", r.output().strip());
     }
 }
