@@ -166,6 +166,49 @@ public final class EvaluationPictures {
             }
         }
         List<Integer> shown = wrong.subList(0, Math.min(max, wrong.size()));
+        String title =
+                String.format(
+                        Locale.ROOT,
+                        "%d of %d test images misclassified, showing %d",
+                        wrong.size(),
+                        split.count(),
+                        shown.size());
+        write(grid(split, predicted, shown, title, "no misclassified images"), png);
+    }
+
+    /**
+     * Returns a grid of the first {@code n} examples, each captioned with its prediction; a wrong
+     * one is captioned {@code true → predicted} with the prediction in red.
+     *
+     * @param split the examples and their true labels
+     * @param predicted one predicted digit per example
+     * @param n how many examples, from the first
+     * @return the picture, e.g. for a notebook's {@code display}
+     */
+    public static BufferedImage predictions(MnistSplit split, int[] predicted, int n) {
+        if (predicted.length != split.count()) {
+            throw new IllegalArgumentException(
+                    predicted.length + " predictions for " + split.count() + " images");
+        }
+        List<Integer> shown = new ArrayList<>();
+        int wrong = 0;
+        for (int i = 0; i < Math.min(n, split.count()); i++) {
+            shown.add(i);
+            wrong += Byte.toUnsignedInt(split.labels()[i]) != predicted[i] ? 1 : 0;
+        }
+        String title =
+                String.format(
+                        Locale.ROOT,
+                        "the first %d test images: %d predicted right, %d wrong",
+                        shown.size(),
+                        shown.size() - wrong,
+                        wrong);
+        return grid(split, predicted, shown, title, "no images");
+    }
+
+    private static BufferedImage grid(
+            MnistSplit split, int[] predicted, List<Integer> shown, String title, String none) {
+        System.setProperty("java.awt.headless", "true");
         int columns = Math.min(shown.size(), COLUMNS);
         int rows = (shown.size() + COLUMNS - 1) / COLUMNS;
         int width = Math.max(MIN_WIDTH, 2 * GRID_LEFT + columns * TILE_WIDTH);
@@ -181,22 +224,16 @@ public final class EvaluationPictures {
             String arrow = caption.canDisplay('→') ? " → " : " -> ";
             g.setColor(Color.BLACK);
             g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-            g.drawString(
-                    String.format(
-                            Locale.ROOT,
-                            "%d of %d test images misclassified, showing %d",
-                            wrong.size(),
-                            split.count(),
-                            shown.size()),
-                    GRID_LEFT,
-                    28);
+            g.drawString(title, GRID_LEFT, 28);
             if (shown.isEmpty()) {
                 g.setFont(new Font(Font.SANS_SERIF, Font.ITALIC, 15));
-                centred(g, "no misclassified images", width / 2, GRID_TOP + 30);
+                centred(g, none, width / 2, GRID_TOP + 30);
             } else {
                 g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
                 g.drawString(
-                        "caption: true" + arrow + "predicted, #index in the split", GRID_LEFT, 48);
+                        "caption: true" + arrow + "predicted (red) where wrong, #index in the split",
+                        GRID_LEFT,
+                        48);
             }
             for (int t = 0; t < shown.size(); t++) {
                 int i = shown.get(t);
@@ -218,14 +255,19 @@ public final class EvaluationPictures {
         } finally {
             g.dispose();
         }
-        write(image, png);
+        return image;
     }
 
-    // "4 → 9" centred on x, the wrong prediction in red.
+    // "4 → 9" centred on x, the wrong prediction in red; a right one is just "7".
     private static void tileCaption(
             Graphics2D g, Font font, String arrow, byte label, int predicted, int x, int y) {
         g.setFont(font);
         FontMetrics fm = g.getFontMetrics();
+        if (Byte.toUnsignedInt(label) == predicted) {
+            g.setColor(Color.BLACK);
+            centred(g, Integer.toString(predicted), x, y - (fm.getAscent() - fm.getDescent()) / 2);
+            return;
+        }
         String truth = Integer.toString(Byte.toUnsignedInt(label)) + arrow;
         String guess = Integer.toString(predicted);
         int left = x - (fm.stringWidth(truth) + fm.stringWidth(guess)) / 2;
