@@ -4,13 +4,17 @@ import de.nnkurs.Lesson;
 import de.nnkurs.data.DigitImages;
 import de.nnkurs.data.MnistSplit;
 import de.nnkurs.io.AtomicFile;
+import de.nnkurs.plot.Charts;
+
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
+import org.knowm.xchart.style.HeatMapStyler;
 
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
-import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -20,20 +24,14 @@ import java.util.Locale;
 
 import javax.imageio.ImageIO;
 
-/** Draws a confusion matrix as a heat map and the misclassified digits as a grid, as PNGs. */
+/**
+ * Draws a confusion matrix as a heat map (with XChart) and digits with their predictions as a grid
+ * of plain images.
+ */
 public final class EvaluationPictures {
 
     /** Width and height of the confusion-matrix picture. */
     static final int MATRIX_PICTURE = 700;
-
-    /** Left edge of the matrix's first column. */
-    static final int MATRIX_LEFT = 70;
-
-    /** Top edge of the matrix's first row. */
-    static final int MATRIX_TOP = 76;
-
-    /** Room for the cells; each is {@code MATRIX_SIDE / classes} pixels square. */
-    static final int MATRIX_SIDE = 560;
 
     /** Tiles per row in the grid of misclassified digits. */
     static final int COLUMNS = 10;
@@ -56,15 +54,16 @@ public final class EvaluationPictures {
     private static final int DIGIT = Lesson.IMAGE_SIDE * SCALE;
     private static final int MIN_WIDTH = 480;
 
-    private static final Color DARK_BLUE = new Color(8, 48, 107);
-    private static final Color GRID = new Color(215, 215, 215);
+    private static final Color PALE_BLUE = new Color(222, 235, 247);
+    private static final Color LIGHT_BLUE = new Color(158, 202, 225);
+    private static final Color MID_BLUE = new Color(66, 146, 198);
     private static final Color WRONG = new Color(200, 30, 30);
-    private static final double[] BAR_TICKS = {0, 0.01, 0.1, 0.25, 0.5, 1};
 
     private EvaluationPictures() {}
 
     /**
-     * Writes a confusion matrix as a heat map, each cell shaded by its share of the true row.
+     * Writes a confusion matrix as a heat map: each cell shows its share of the true digit's row
+     * and is shaded by it.
      *
      * @param m the matrix
      * @param png the file to write
@@ -73,69 +72,60 @@ public final class EvaluationPictures {
      */
     public static void confusionMatrix(ConfusionMatrix m, Path png, String title)
             throws IOException {
-        System.setProperty("java.awt.headless", "true");
+        Charts.writePng(Charts.image(confusionMatrixChart(m, title)), png);
+    }
+
+    /**
+     * Returns a confusion matrix as an XChart heat map, e.g. for a notebook.
+     *
+     * @param m the matrix
+     * @param title the title, followed by the accuracy
+     * @return the chart: x the predicted digit, y the true digit (0 at the top), each cell shaded
+     *     and labelled with its share of the true digit's row
+     */
+    public static HeatMapChart confusionMatrixChart(ConfusionMatrix m, String title) {
         int n = m.classes();
-        int cell = MATRIX_SIDE / n;
-        int side = cell * n;
-        BufferedImage image =
-                new BufferedImage(MATRIX_PICTURE, MATRIX_PICTURE, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = canvas(image);
-        try {
-            g.setColor(Color.BLACK);
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-            g.drawString(title, MATRIX_LEFT, 28);
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-            g.drawString(
-                    String.format(
-                            Locale.ROOT,
-                            "accuracy %s (%d of %d)   shading: share of the true digit's row",
-                            ConfusionMatrix.format(m.accuracy()),
-                            m.correct(),
-                            m.total()),
-                    MATRIX_LEFT,
-                    50);
-
-            Font countFont = countFont(g, m, cell);
-            for (int a = 0; a < n; a++) {
-                for (int p = 0; p < n; p++) {
-                    int x = MATRIX_LEFT + p * cell;
-                    int y = MATRIX_TOP + a * cell;
-                    double shade = shade(m.share(a, p));
-                    g.setColor(blend(shade));
-                    g.fillRect(x, y, cell, cell);
-                    g.setColor(GRID);
-                    g.drawRect(x, y, cell, cell);
-                    int count = m.count(a, p);
-                    // Zeros in gray: the few confusions that matter stand out from them.
-                    g.setColor(shade > 0.5 ? Color.WHITE : count == 0 ? Color.GRAY : Color.BLACK);
-                    g.setFont(countFont);
-                    centred(g, Integer.toString(count), x + cell / 2, y + cell / 2);
-                }
-            }
-            g.setColor(Color.BLACK);
-            g.drawRect(MATRIX_LEFT, MATRIX_TOP, side, side);
-
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
-            for (int k = 0; k < n; k++) {
-                String digit = Integer.toString(k);
-                int centre = k * cell + cell / 2;
-                centred(g, digit, MATRIX_LEFT + centre, MATRIX_TOP + side + 16);
-                FontMetrics fm = g.getFontMetrics();
-                int y = MATRIX_TOP + centre + (fm.getAscent() - fm.getDescent()) / 2;
-                g.drawString(digit, MATRIX_LEFT - 10 - fm.stringWidth(digit), y);
-            }
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-            centred(g, "predicted digit", MATRIX_LEFT + side / 2, MATRIX_TOP + side + 42);
-            AffineTransform upright = g.getTransform();
-            g.rotate(-Math.PI / 2);
-            centred(g, "true digit", -(MATRIX_TOP + side / 2), 28);
-            g.setTransform(upright);
-
-            colourBar(g, MATRIX_LEFT + side + 14, side);
-        } finally {
-            g.dispose();
+        HeatMapChart chart =
+                new HeatMapChartBuilder()
+                        .width(MATRIX_PICTURE)
+                        .height(MATRIX_PICTURE)
+                        .title(
+                                String.format(
+                                        Locale.ROOT,
+                                        "%s: accuracy %s (%d of %d)",
+                                        title,
+                                        ConfusionMatrix.format(m.accuracy()),
+                                        m.correct(),
+                                        m.total()))
+                        .xAxisTitle("predicted digit")
+                        .yAxisTitle("true digit (cells: share of its row)")
+                        .build();
+        HeatMapStyler styler = chart.getStyler();
+        styler.setChartBackgroundColor(Color.WHITE);
+        styler.setPlotGridLinesVisible(false);
+        styler.setShowValue(true);
+        styler.setMin(0);
+        styler.setMax(1);
+        // Light enough at the top that the black labels stay readable on the diagonal.
+        styler.setRangeColors(new Color[] {Color.WHITE, PALE_BLUE, LIGHT_BLUE, MID_BLUE});
+        styler.setValueFontColor(Color.BLACK);
+        styler.setValueFont(new Font(Font.SANS_SERIF, Font.BOLD, n > 12 ? 9 : 12));
+        styler.setHeatMapValueDecimalPattern("0%");
+        styler.setLegendVisible(false);
+        List<Integer> predicted = new ArrayList<>();
+        List<Integer> actual = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            predicted.add(k);
+            actual.add(n - 1 - k); // the first row on top, as in the printed table
         }
-        write(image, png);
+        List<Number[]> heat = new ArrayList<>();
+        for (int a = 0; a < n; a++) {
+            for (int p = 0; p < n; p++) {
+                heat.add(new Number[] {p, n - 1 - a, m.share(a, p)});
+            }
+        }
+        chart.addSeries("share of the true digit's row", predicted, actual, heat);
+        return chart;
     }
 
     /**
@@ -231,7 +221,9 @@ public final class EvaluationPictures {
             } else {
                 g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
                 g.drawString(
-                        "caption: true" + arrow + "predicted (red) where wrong, #index in the split",
+                        "caption: true"
+                                + arrow
+                                + "predicted (red) where wrong, #index in the split",
                         GRID_LEFT,
                         48);
             }
@@ -275,60 +267,6 @@ public final class EvaluationPictures {
         g.drawString(truth, left, y);
         g.setColor(WRONG);
         g.drawString(guess, left + fm.stringWidth(truth), y);
-    }
-
-    // The largest bold font up to 16 pt in which every count fits its cell with some air.
-    private static Font countFont(Graphics2D g, ConfusionMatrix m, int cell) {
-        int widest = 0;
-        for (int a = 0; a < m.classes(); a++) {
-            for (int p = 0; p < m.classes(); p++) {
-                widest = Math.max(widest, Integer.toString(m.count(a, p)).length());
-            }
-        }
-        String sample = "8".repeat(widest);
-        for (int size = 16; size > 6; size--) {
-            Font font = new Font(Font.SANS_SERIF, Font.BOLD, size);
-            if (g.getFontMetrics(font).stringWidth(sample) <= cell - 8) {
-                return font;
-            }
-        }
-        return new Font(Font.SANS_SERIF, Font.BOLD, 6);
-    }
-
-    private static void colourBar(Graphics2D g, int left, int side) {
-        int bottom = MATRIX_TOP + side;
-        for (int y = 0; y < side; y++) {
-            g.setColor(blend(1.0 - (y + 0.5) / side));
-            g.drawLine(left, MATRIX_TOP + y, left + 14, MATRIX_TOP + y);
-        }
-        g.setColor(Color.BLACK);
-        g.drawRect(left, MATRIX_TOP, 14, side);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        FontMetrics fm = g.getFontMetrics();
-        for (double share : BAR_TICKS) {
-            int y = bottom - (int) Math.round(shade(share) * side);
-            g.drawLine(left + 14, y, left + 18, y);
-            g.drawString(
-                    String.format(Locale.ROOT, "%d%%", Math.round(share * 100)),
-                    left + 21,
-                    y + (fm.getAscent() - fm.getDescent()) / 2);
-        }
-    }
-
-    // Square root, so that confusions of one or two percent are visibly tinted, not near-white.
-    private static double shade(double share) {
-        return Math.sqrt(share);
-    }
-
-    private static Color blend(double t) {
-        return new Color(
-                mix(255, DARK_BLUE.getRed(), t),
-                mix(255, DARK_BLUE.getGreen(), t),
-                mix(255, DARK_BLUE.getBlue(), t));
-    }
-
-    private static int mix(int from, int to, double t) {
-        return (int) Math.round(from + (to - from) * t);
     }
 
     private static Graphics2D canvas(BufferedImage image) {

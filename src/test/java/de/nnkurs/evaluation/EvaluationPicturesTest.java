@@ -9,12 +9,17 @@ import de.nnkurs.data.MnistSplit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapSeries;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.IntUnaryOperator;
 
 import javax.imageio.ImageIO;
@@ -29,23 +34,6 @@ class EvaluationPicturesTest {
         BufferedImage image = ImageIO.read(png.toFile());
         assertTrue(image != null, png + " is not a readable image");
         return image;
-    }
-
-    // Mean of (r + g + b) / 3 over the inside of a cell, clear of its grid lines.
-    private static double brightness(BufferedImage image, int classes, int actual, int predicted) {
-        int cell = EvaluationPictures.MATRIX_SIDE / classes;
-        int left = EvaluationPictures.MATRIX_LEFT + predicted * cell;
-        int top = EvaluationPictures.MATRIX_TOP + actual * cell;
-        double sum = 0;
-        int n = 0;
-        for (int y = top + 2; y < top + cell - 2; y++) {
-            for (int x = left + 2; x < left + cell - 2; x++) {
-                int rgb = image.getRGB(x, y);
-                sum += ((rgb >> 16 & 0xFF) + (rgb >> 8 & 0xFF) + (rgb & 0xFF)) / 3.0;
-                n++;
-            }
-        }
-        return sum / n;
     }
 
     /** A split whose image {@code i} has every pixel set to {@code fill(i)}. */
@@ -89,17 +77,27 @@ class EvaluationPicturesTest {
     }
 
     @Test
-    void aCellWithALargeShareIsDarkerThanAnEmptyOne() throws IOException {
-        Path png = tmp.resolve("confusion.png");
-        // Class 0 is always right, class 1 always taken for a 2.
+    void theHeatMapHoldsEachCellsShareOfItsTrueRowWithTheFirstRowOnTop() {
+        // Class 0 is always right, class 1 always taken for a 2, class 2 never seen.
         ConfusionMatrix m =
                 ConfusionMatrix.of(new int[] {0, 0, 0, 1, 1}, new int[] {0, 0, 0, 2, 2}, 3);
-        EvaluationPictures.confusionMatrix(m, png, "three classes");
-        BufferedImage image = read(png);
-        double full = brightness(image, 3, 0, 0);
-        double empty = brightness(image, 3, 0, 1);
-        assertTrue(full < empty / 2, "full " + full + ", empty " + empty);
-        assertTrue(brightness(image, 3, 1, 2) < empty / 2, "the confusion 1 → 2 is shaded");
+        HeatMapChart chart = EvaluationPictures.confusionMatrixChart(m, "three classes");
+        HeatMapSeries series = chart.getHeatMapSeries();
+        assertEquals(List.of(0, 1, 2), series.getXData(), "predicted digits left to right");
+        assertEquals(List.of(2, 1, 0), series.getYData(), "true digits bottom to top: 0 on top");
+        Map<String, Double> cells = new HashMap<>();
+        for (Number[] cell : series.getHeatData()) {
+            int predicted = cell[0].intValue();
+            int actual = 2 - cell[1].intValue();
+            cells.put(actual + "→" + predicted, cell[2].doubleValue());
+        }
+        assertEquals(9, cells.size());
+        assertEquals(1.0, cells.get("0→0"));
+        assertEquals(0.0, cells.get("0→1"));
+        assertEquals(1.0, cells.get("1→2"), "the confusion 1 → 2 is the whole row");
+        assertEquals(0.0, cells.get("1→1"));
+        assertEquals(0.0, cells.get("2→2"), "a digit that never occurs has no share");
+        assertTrue(chart.getTitle().contains("accuracy 0.6000 (3 of 5)"), chart.getTitle());
     }
 
     @Test
