@@ -107,22 +107,13 @@ final class TrainCommand implements Callable<Integer> {
                     "Test accuracy after %d epoch(s): %.4f%n",
                     settings.epochs(),
                     trained.testAccuracy());
+            sideBySide.writeRecord(trained); // also for a diverged run: it shows where
             if (training.dryRun) {
-                sideBySide.writeRecord(trained);
                 out.println("Dry run: model not saved.");
                 return 0;
             }
-            SavedModel.save(trained, target);
+            SavedModel.save(trained, target); // refuses a diverged run, keeping the old model
             out.printf("Saved %s%n", target);
-            sideBySide.writeRecord(trained);
-            if (trained.diverged()) {
-                spec.commandLine()
-                        .getErr()
-                        .println(
-                                "nnkurs train: warning: the loss diverged (last step "
-                                        + trained.result().lastLoss()
-                                        + "); try a smaller --lr");
-            }
         }
         if (export) {
             Path folder = ServingExport.exportBeside(target);

@@ -25,7 +25,9 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * A trained model on disk: DJL parameters ({@code <name>-<epoch>.params}) plus {@code
@@ -36,6 +38,12 @@ public final class SavedModel {
     private static final Gson GSON =
             new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
+    /** The files of a model folder: the metadata and DJL's parameter files. */
+    private static final List<Pattern> MODEL_FILES =
+            List.of(
+                    Pattern.compile(Pattern.quote(ModelMetadata.FILE_NAME)),
+                    Pattern.compile(".+-\\d{4}\\.params"));
+
     private SavedModel() {}
 
     /**
@@ -44,9 +52,18 @@ public final class SavedModel {
      *
      * @param trained the trained model
      * @param dir the model folder; its name becomes the model name
+     * @throws InvalidDataException if the loss diverged: nothing is written
      * @throws IOException if writing fails; an earlier model in {@code dir} is then kept
      */
     public static void save(TrainedModel trained, Path dir) throws IOException {
+        if (trained.diverged()) {
+            // NaN weights answer NaN for every picture; they must not replace a model that works.
+            throw new InvalidDataException(
+                    dir,
+                    "not saved: the loss diverged (last step "
+                            + trained.result().lastLoss()
+                            + "), so the weights are useless; try a smaller learning rate");
+        }
         save(trained.model(), dir, ModelMetadata.trained(nameOf(dir), trained));
     }
 
@@ -61,7 +78,7 @@ public final class SavedModel {
         if (dir.toAbsolutePath().normalize().getFileName() == null) {
             throw new InvalidSettingException(setting, dir + ": not a usable model folder name");
         }
-        FileChecks.replaceable(setting, dir, ModelMetadata.FILE_NAME, "a model folder");
+        FileChecks.replaceable(setting, dir, SavedModel::strangers, "a model folder");
         FileChecks.writable(setting, dir);
     }
 
@@ -143,8 +160,8 @@ public final class SavedModel {
         model.setProperty("Epoch", Integer.toString(metadata.epochs()));
         AtomicDirectory.write(
                 dir,
-                existing -> Files.isRegularFile(existing.resolve(ModelMetadata.FILE_NAME)),
-                "a model folder (no metadata.json)",
+                existing -> strangers(existing).isEmpty(),
+                "a model folder",
                 tmp -> {
                     model.save(tmp, name);
                     try (Writer w =
@@ -153,6 +170,21 @@ public final class SavedModel {
                         GSON.toJson(metadata, w);
                     }
                 });
+    }
+
+    /**
+     * Returns what in {@code dir} a model folder never holds. A model folder holds exactly what
+     * {@link #save} writes: {@code metadata.json} and DJL's {@code <name>-NNNN.params}; anything
+     * else means the folder is someone else's. An empty list with no metadata means "empty".
+     */
+    static List<String> strangers(Path dir) {
+        List<String> other = FileChecks.entriesOtherThan(dir, MODEL_FILES);
+        if (other.isEmpty()
+                && !Files.isRegularFile(dir.resolve(ModelMetadata.FILE_NAME))
+                && !FileChecks.entriesOtherThan(dir, List.of()).isEmpty()) {
+            return List.of("no " + ModelMetadata.FILE_NAME);
+        }
+        return other;
     }
 
     /**

@@ -14,6 +14,7 @@ import de.nnkurs.Lesson;
 import de.nnkurs.data.InvalidDataException;
 import de.nnkurs.io.AtomicDirectory;
 import de.nnkurs.io.AtomicFile;
+import de.nnkurs.io.FileChecks;
 import de.nnkurs.model.Architecture;
 import de.nnkurs.model.HiddenActivation;
 import de.nnkurs.model.StateDict;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -51,6 +53,14 @@ public final class ServingExport {
 
     /** The class names, one per line, for the translator. */
     public static final String SYNSET = "synset.txt";
+
+    /** What an export folder holds, and nothing else. */
+    private static final List<Pattern> SERVED_FILES =
+            List.of(
+                    Pattern.compile(Pattern.quote(PROPERTIES)),
+                    Pattern.compile(Pattern.quote(SYNSET)),
+                    Pattern.compile(Pattern.quote(ModelMetadata.FILE_NAME)),
+                    Pattern.compile(".+-\\d{4}\\.params"));
 
     private ServingExport() {}
 
@@ -104,8 +114,11 @@ public final class ServingExport {
             try {
                 AtomicDirectory.write(
                         folder,
-                        existing -> Files.isRegularFile(existing.resolve(PROPERTIES)),
-                        "an exported model (no serving.properties)",
+                        existing ->
+                                Files.isRegularFile(existing.resolve(PROPERTIES))
+                                        && FileChecks.entriesOtherThan(existing, SERVED_FILES)
+                                                .isEmpty(),
+                        "an exported model (exactly what export writes)",
                         dir -> {
                             served.save(dir, name);
                             Files.writeString(

@@ -5,7 +5,10 @@ import de.nnkurs.InvalidSettingException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -54,35 +57,51 @@ public final class FileChecks {
     }
 
     /**
-     * Fails if {@code dir} holds files but lacks {@code marker}: a folder of something else, which
-     * must not be replaced.
+     * Fails if {@code dir} holds files but is not a folder of the given kind, which must then not
+     * be replaced: a mistyped target never wipes unrelated files.
      *
      * @param setting the setting that names the folder
      * @param dir the folder to be written
-     * @param marker the file every folder of this kind holds, e.g. {@code metadata.json}
+     * @param strangers returns the entries of a folder that a folder of this kind never holds
      * @param kind what such a folder is, e.g. {@code a model folder}
      */
-    public static void replaceable(String setting, Path dir, String marker, String kind) {
+    public static void replaceable(
+            String setting, Path dir, Function<Path, List<String>> strangers, String kind) {
         if (!Files.exists(dir)) {
             return;
         }
         if (!Files.isDirectory(dir)) {
             throw new InvalidSettingException(setting, dir + ": exists and is not a folder");
         }
-        try (Stream<Path> entries = Files.list(dir)) {
-            if (entries.findAny().isPresent() && !Files.isRegularFile(dir.resolve(marker))) {
-                throw new InvalidSettingException(
-                        setting,
-                        dir
-                                + ": exists and is not "
-                                + kind
-                                + " (no "
-                                + marker
-                                + "); not replacing it");
-            }
-        } catch (IOException e) {
+        List<String> foreign = strangers.apply(dir);
+        if (!foreign.isEmpty()) {
             throw new InvalidSettingException(
-                    setting, dir + ": cannot be read (" + e.getMessage() + ")");
+                    setting,
+                    dir
+                            + ": exists and is not "
+                            + kind
+                            + " (it holds "
+                            + String.join(", ", foreign.subList(0, Math.min(3, foreign.size())))
+                            + (foreign.size() > 3 ? ", …" : "")
+                            + "); not replacing it");
+        }
+    }
+
+    /**
+     * Lists the entries of a folder that do not match any of the patterns, sorted.
+     *
+     * @param dir the folder
+     * @param allowed what the folder may hold, e.g. {@code metadata\\.json}
+     * @return the names of the other entries; a folder that cannot be read lists itself
+     */
+    public static List<String> entriesOtherThan(Path dir, List<Pattern> allowed) {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.map(p -> p.getFileName().toString())
+                    .filter(name -> allowed.stream().noneMatch(a -> a.matcher(name).matches()))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            return List.of(dir + " (unreadable: " + e.getMessage() + ")");
         }
     }
 

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /** The command line: exit codes, one-line errors, and what {@code train} writes. */
@@ -162,8 +164,34 @@ class MainTest extends CommandLineTest {
                         "--output",
                         precious.toString());
         assertEquals(2, code);
-        assertOneLineError("is not a model folder (no metadata.json); not replacing it");
+        assertOneLineError("is not a model folder (it holds notes.txt); not replacing it");
         assertEquals("keep", Files.readString(precious.resolve("notes.txt")));
+    }
+
+    @Test
+    void aFolderWithAMetadataFileAndOtherFilesIsNotAModelEither() throws IOException {
+        // A project folder that happens to hold a metadata.json must not be taken for a model.
+        Path project = Files.createDirectories(tmp.resolve("proj"));
+        Files.writeString(project.resolve("metadata.json"), "{\"project\": 1}");
+        Files.createDirectories(project.resolve("src"));
+        Files.writeString(project.resolve("src/main.c"), "int main() {}");
+        Files.writeString(project.resolve("notes.txt"), "n");
+        int code =
+                run(
+                        "train",
+                        "--max-batches",
+                        "2",
+                        "--epochs",
+                        "1",
+                        "--data-dir",
+                        tinyData().toString(),
+                        "--output",
+                        project.toString());
+        assertEquals(2, code, out.toString());
+        assertOneLineError(
+                project + ": exists and is not a model folder (it holds notes.txt, src)");
+        assertEquals("int main() {}", Files.readString(project.resolve("src/main.c")));
+        assertEquals("n", Files.readString(project.resolve("notes.txt")));
     }
 
     @Test
@@ -182,27 +210,22 @@ class MainTest extends CommandLineTest {
     }
 
     @Test
-    void aDivergedRunIsSavedWithAWarning() throws IOException {
+    void aDivergedRunDoesNotReplaceTheModelThatWasThere() throws IOException {
         Path model = tmp.resolve("diverged");
-        int code =
-                run(
-                        "train",
-                        "--optimizer",
-                        "sgd",
-                        "--lr",
-                        "1e30",
-                        "--logits",
-                        "--loss",
-                        "mse",
-                        "--epochs",
-                        "1",
-                        "--data-dir",
-                        tinyData().toString(),
-                        "--output",
-                        model.toString());
-        assertEquals(0, code, err.toString());
-        assertTrue(err.toString().contains("the loss diverged"), err.toString());
-        assertEquals("logits", SavedModel.readMetadata(model).variant());
+        String[] common = {"--logits", "--epochs", "1", "--max-batches", "3", "--data-dir"};
+        // First a working model …
+        List<String> good = new ArrayList<>(List.of("train"));
+        good.addAll(List.of(common));
+        good.addAll(List.of(tinyData().toString(), "--output", model.toString()));
+        assertEquals(0, run(good.toArray(String[]::new)), err.toString());
+        String before = Files.readString(model.resolve("metadata.json"));
+        // … then a run whose loss becomes NaN, into the same folder.
+        List<String> bad = new ArrayList<>(good);
+        bad.addAll(List.of("--optimizer", "sgd", "--lr", "1e30", "--loss", "mse"));
+        err.getBuffer().setLength(0);
+        assertEquals(1, run(bad.toArray(String[]::new)));
+        assertOneLineError(": not saved: the loss diverged (last step NaN)");
+        assertEquals(before, Files.readString(model.resolve("metadata.json")), "the model stays");
     }
 
     @Test
