@@ -105,7 +105,7 @@ final class TrainCommand implements Callable<Integer> {
             out.printf(
                     Locale.ROOT,
                     "Test accuracy after %d epoch(s): %.4f%n",
-                    settings.epochs(),
+                    trained.result().epochs().size(),
                     trained.testAccuracy());
             sideBySide.writeRecord(trained); // also for a diverged run: it shows where
             if (training.dryRun) {

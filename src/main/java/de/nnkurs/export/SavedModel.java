@@ -18,6 +18,7 @@ import de.nnkurs.model.Models;
 import de.nnkurs.model.StateDict;
 import de.nnkurs.training.Accuracy;
 import de.nnkurs.training.TrainedModel;
+import de.nnkurs.training.TrainingResult;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -26,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -58,11 +60,16 @@ public final class SavedModel {
     public static void save(TrainedModel trained, Path dir) throws IOException {
         if (trained.diverged()) {
             // NaN weights answer NaN for every picture; they must not replace a model that works.
+            TrainingResult.Step at = trained.result().divergedAt();
             throw new InvalidDataException(
                     dir,
-                    "not saved: the loss diverged (last step "
-                            + trained.result().lastLoss()
-                            + "), so the weights are useless; try a smaller learning rate");
+                    String.format(
+                            Locale.ROOT,
+                            "not saved: the loss diverged at epoch %d, step %d (%s), so the"
+                                    + " weights are useless; try a smaller learning rate",
+                            at.epoch(),
+                            at.step(),
+                            at.loss()));
         }
         save(trained.model(), dir, ModelMetadata.trained(nameOf(dir), trained));
     }

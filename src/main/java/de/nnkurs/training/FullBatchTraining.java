@@ -48,6 +48,7 @@ public final class FullBatchTraining {
         List<Float> losses = new ArrayList<>();
         List<EpochResult> epochs = new ArrayList<>();
         int[] predictions = new int[0];
+        TrainingResult.Step diverged = null;
         try (Trainer trainer = model.newTrainer(config)) {
             trainer.initialize(Models.INPUT_SHAPE);
             listener.onTrainingBegin(model);
@@ -63,8 +64,12 @@ public final class FullBatchTraining {
                                 e + 1, loss, Accuracy.of(predictions, data.test()), seconds);
                 epochs.add(result);
                 listener.onEpoch(result);
+                if (!Float.isFinite(loss)) {
+                    diverged = new TrainingResult.Step(e + 1, 1, loss);
+                    break;
+                }
             }
         }
-        return new TrainingResult(epochs, losses, predictions);
+        return new TrainingResult(epochs, losses, predictions, diverged);
     }
 }

@@ -68,9 +68,12 @@ public final class TrainedModel implements AutoCloseable {
         return result.finalAccuracy();
     }
 
-    /** Returns whether the loss ended as NaN or infinite: the weights are then useless. */
+    /**
+     * Returns whether the loss became NaN or infinite, which stopped the run: the weights are
+     * useless.
+     */
     public boolean diverged() {
-        return !result.stepLosses().isEmpty() && !Float.isFinite(result.lastLoss());
+        return result.divergence().isPresent();
     }
 
     /**

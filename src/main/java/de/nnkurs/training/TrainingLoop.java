@@ -73,6 +73,9 @@ public final class TrainingLoop {
      * Trains {@code model}'s block on {@code data.train()} in the sampler's order and evaluates on
      * {@code data.test()} after each epoch.
      *
+     * <p>A step whose loss is NaN or infinite ends the run after that epoch's evaluation: the
+     * result says where ({@link TrainingResult#divergence()}).
+     *
      * <p>An uninitialised block is initialised here after seeding the engine; a block that is
      * already initialised (for example with weights loaded from Python) keeps its weights.
      *
@@ -101,6 +104,7 @@ public final class TrainingLoop {
         List<Float> stepLosses = new ArrayList<>();
         List<EpochResult> epochs = new ArrayList<>();
         int[] predictions = new int[0];
+        TrainingResult.Step diverged = null;
 
         // trainloader = DataLoader(trainset, batch_size=256, shuffle=True)
         DataLoader trainloader = new DataLoader(manager, trainset, settings.batchSize(), sampler);
@@ -145,9 +149,12 @@ public final class TrainingLoop {
 
                         stepLosses.add(item);
                         listener.onStep(e + 1, ++step, batches, item);
+                        if (!Float.isFinite(item)) {
+                            diverged = new TrainingResult.Step(e + 1, step, item);
+                        }
                     }
-                    if (step == batches) {
-                        break; // only maxBatches (--max-batches, --dry-run) ends an epoch early
+                    if (step == batches || diverged != null) {
+                        break; // maxBatches (--max-batches, --dry-run) or a NaN loss ends it early
                     }
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
@@ -156,8 +163,11 @@ public final class TrainingLoop {
                 EpochResult result = new EpochResult(e + 1, runningLoss / step, accuracy, seconds);
                 epochs.add(result);
                 listener.onEpoch(result);
+                if (diverged != null) {
+                    break; // no step can bring NaN weights back
+                }
             }
         }
-        return new TrainingResult(epochs, stepLosses, predictions);
+        return new TrainingResult(epochs, stepLosses, predictions, diverged);
     }
 }

@@ -1,16 +1,38 @@
 package de.nnkurs.training;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What a training run produced.
  *
- * @param epochs one result per epoch
+ * @param epochs one result per epoch; a run that diverged ends with the epoch it diverged in
  * @param stepLosses the loss of every optimizer step, in order
  * @param testPredictions the predicted class of every test image after the last epoch
+ * @param divergedAt where the loss first became NaN or infinite, which stopped the run; null if it
+ *     never did
  */
 public record TrainingResult(
-        List<EpochResult> epochs, List<Float> stepLosses, int[] testPredictions) {
+        List<EpochResult> epochs, List<Float> stepLosses, int[] testPredictions, Step divergedAt) {
+
+    /**
+     * A step of the run.
+     *
+     * @param epoch the epoch, from 1
+     * @param step the step within the epoch, from 1
+     * @param loss that step's loss
+     */
+    public record Step(int epoch, int step, float loss) {}
+
+    /** A run that did not diverge. */
+    public TrainingResult(List<EpochResult> epochs, List<Float> stepLosses, int[] testPredictions) {
+        this(epochs, stepLosses, testPredictions, null);
+    }
+
+    /** Returns where the loss diverged, if it did. */
+    public Optional<Step> divergence() {
+        return Optional.ofNullable(divergedAt);
+    }
 
     /** Returns the loss of the last step, NaN if there was none. */
     public float lastLoss() {

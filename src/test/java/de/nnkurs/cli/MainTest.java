@@ -224,7 +224,7 @@ class MainTest extends CommandLineTest {
         bad.addAll(List.of("--optimizer", "sgd", "--lr", "1e30", "--loss", "mse"));
         err.getBuffer().setLength(0);
         assertEquals(1, run(bad.toArray(String[]::new)));
-        assertOneLineError(": not saved: the loss diverged (last step NaN)");
+        assertOneLineError(": not saved: the loss diverged at epoch 1, step ");
         assertEquals(before, Files.readString(model.resolve("metadata.json")), "the model stays");
     }
 

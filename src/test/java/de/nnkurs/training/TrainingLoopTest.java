@@ -168,6 +168,29 @@ class TrainingLoopTest {
     }
 
     @Test
+    void aNonFiniteLossStopsTheRunAtThatStepAndSaysWhere() {
+        TrainingSettings exploding =
+                new TrainingSettings(3, 64, 1e30, 1, 0, OptimizerKind.SGD).withLoss(LossKind.MSE);
+        List<Integer> epochsSeen = new ArrayList<>();
+        TrainingResult result =
+                train(
+                        exploding,
+                        new TrainingListener() {
+                            @Override
+                            public void onEpoch(EpochResult r) {
+                                epochsSeen.add(r.epoch());
+                            }
+                        });
+        TrainingResult.Step at = result.divergence().orElseThrow();
+        assertEquals(1, at.epoch(), "an lr of 1e30 blows up in the first epoch");
+        assertEquals(at.step(), result.stepLosses().size(), "no step after the first NaN");
+        assertFalse(Float.isFinite(at.loss()));
+        assertTrue(Float.isFinite(result.stepLosses().get(0)), "the first step was still finite");
+        assertEquals(List.of(1), epochsSeen, "the epoch it diverged in is reported, no more");
+        assertEquals(1, result.epochs().size());
+    }
+
+    @Test
     void theLoopTrainsTheWeightsItIsGivenInsteadOfDrawingNewOnes() {
         // A learning rate so small that a step cannot change a float weight of about 0.03.
         TrainingSettings tiny =
