@@ -21,7 +21,9 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.zip.ZipEntry;
@@ -32,6 +34,21 @@ import java.util.zip.ZipFile;
  * become {@link Criteria} arguments, {@code option.*} keys its options.
  */
 public final class ServedModel {
+
+    /** The largest serving.properties read: the export writes about 1 KB. */
+    static final int MAX_PROPERTIES_BYTES = 1 << 20;
+
+    /** The most entries an exported zip may have: the export writes four. */
+    static final int MAX_ENTRIES = 64;
+
+    /** The largest entry unpacked: far above the widest model's parameters. */
+    static final long MAX_ENTRY_BYTES = 1L << 28;
+
+    /** The most a whole zip may unpack to. */
+    static final long MAX_TOTAL_BYTES = 1L << 30;
+
+    /** The highest compression ratio accepted for an entry over 1 MB. */
+    static final long MAX_RATIO = 100;
 
     private ServedModel() {}
 
@@ -50,6 +67,13 @@ public final class ServedModel {
             if (!Files.isRegularFile(file)) {
                 throw new InvalidDataException(
                         model, "no serving.properties: not an exported model (run nnkurs export)");
+            }
+            if (Files.size(file) > MAX_PROPERTIES_BYTES) {
+                throw new InvalidDataException(
+                        file,
+                        Files.size(file)
+                                + " bytes; a serving.properties has at most "
+                                + MAX_PROPERTIES_BYTES);
             }
             try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 properties.load(r);
@@ -71,9 +95,22 @@ public final class ServedModel {
                                     () ->
                                             new InvalidDataException(
                                                     model, "zip holds no serving.properties"));
+            if (entry.getSize() < 0 || entry.getSize() > MAX_PROPERTIES_BYTES) {
+                throw new InvalidDataException(
+                        model,
+                        entry.getName()
+                                + " declares "
+                                + entry.getSize()
+                                + " bytes; a serving.properties has at most "
+                                + MAX_PROPERTIES_BYTES);
+            }
             try (InputStream in = zip.getInputStream(entry)) {
-                properties.load(
-                        new StringReader(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+                byte[] text = in.readNBytes(MAX_PROPERTIES_BYTES + 1);
+                if (text.length > MAX_PROPERTIES_BYTES) {
+                    throw new InvalidDataException(
+                            model, entry.getName() + " is larger than it declares");
+                }
+                properties.load(new StringReader(new String(text, StandardCharsets.UTF_8)));
             }
             return properties;
         } catch (java.util.zip.ZipException e) {
@@ -160,11 +197,21 @@ public final class ServedModel {
         }
     }
 
-    /** Unpacks a zip into {@code target}, refusing entries that would land outside it. */
+    /**
+     * Unpacks a zip into {@code target}, refusing entries that would land outside it, and zips
+     * whose entries are too many, too large or too compressed to be an exported model (a zip bomb
+     * must not fill the temporary folder).
+     */
     private static void unzip(Path zipFile, Path target) throws IOException {
         Path root = target.toAbsolutePath().normalize();
         try (ZipFile zip = new ZipFile(zipFile.toFile())) {
-            for (ZipEntry entry : java.util.Collections.list(zip.entries())) {
+            List<? extends ZipEntry> entries = Collections.list(zip.entries());
+            if (entries.size() > MAX_ENTRIES) {
+                throw new InvalidDataException(
+                        zipFile, entries.size() + " entries; an exported model has a handful");
+            }
+            long total = 0;
+            for (ZipEntry entry : entries) {
                 Path out = root.resolve(entry.getName()).normalize();
                 if (!out.startsWith(root)) {
                     throw new InvalidDataException(
@@ -174,11 +221,75 @@ public final class ServedModel {
                     Files.createDirectories(out);
                     continue;
                 }
+                long declared = entry.getSize();
+                long packed = entry.getCompressedSize();
+                if (declared < 0
+                        || declared > MAX_ENTRY_BYTES
+                        || (declared > 1 << 20 && packed > 0 && declared / packed > MAX_RATIO)) {
+                    throw new InvalidDataException(
+                            zipFile,
+                            String.format(
+                                    java.util.Locale.ROOT,
+                                    "entry %s declares %d bytes (%d packed); at most %d bytes and"
+                                            + " a ratio of %d are accepted",
+                                    entry.getName(),
+                                    declared,
+                                    packed,
+                                    MAX_ENTRY_BYTES,
+                                    MAX_RATIO));
+                }
+                total += declared;
+                if (total > MAX_TOTAL_BYTES) {
+                    throw new InvalidDataException(
+                            zipFile, "unpacks to more than " + MAX_TOTAL_BYTES + " bytes");
+                }
                 Files.createDirectories(out.getParent());
-                try (InputStream in = zip.getInputStream(entry)) {
-                    Files.copy(in, out);
+                try (InputStream in = zip.getInputStream(entry);
+                        java.io.OutputStream os = Files.newOutputStream(out)) {
+                    // Never more than declared, whatever the stream says.
+                    long copied = in.transferTo(new BoundedOutput(os, declared, zipFile, entry));
+                    if (copied != declared) {
+                        throw new InvalidDataException(
+                                zipFile,
+                                "entry "
+                                        + entry.getName()
+                                        + " holds "
+                                        + copied
+                                        + " bytes, not "
+                                        + declared);
+                    }
                 }
             }
+        }
+    }
+
+    /** Passes bytes on and fails as soon as more arrive than the entry declared. */
+    private static final class BoundedOutput extends java.io.FilterOutputStream {
+        private final long limit;
+        private final Path zip;
+        private final ZipEntry entry;
+        private long written;
+
+        BoundedOutput(java.io.OutputStream out, long limit, Path zip, ZipEntry entry) {
+            super(out);
+            this.limit = limit;
+            this.zip = zip;
+            this.entry = entry;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            written += len;
+            if (written > limit) {
+                throw new InvalidDataException(
+                        zip, "entry " + entry.getName() + " is larger than it declares");
+            }
+            out.write(b, off, len);
         }
     }
 

@@ -91,6 +91,7 @@ public final class StateDict {
         if (!Files.isRegularFile(file)) {
             throw new InvalidDataException(file, "no such file");
         }
+        WeightFiles.check(file); // declared sizes against the file, before DJL allocates them
         Map<String, Parameter> params = parameters(block);
         try (NDManager sub = NDManager.newBaseManager();
                 InputStream in = Files.newInputStream(file)) {

@@ -13,20 +13,24 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 
 import de.nnkurs.data.InvalidDataException;
-import de.nnkurs.model.Models;
-import de.nnkurs.model.Variant;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 
 /** Weights under the slides' {@code state_dict} names, to and from npz and safetensors. */
 class StateDictTest {
@@ -151,6 +155,76 @@ class StateDictTest {
         InvalidDataException e =
                 assertThrows(InvalidDataException.class, () -> StateDict.load(model(1), file));
         assertTrue(e.getMessage().contains("notes.npz"), e.getMessage());
+    }
+
+    @Test
+    void aSafetensorsHeaderLongerThanTheFileIsRefusedBeforeAnythingIsAllocated()
+            throws IOException {
+        // 2·10⁹ declared header bytes, then a few bytes: DJL would try to allocate 2 GB.
+        ByteBuffer b = ByteBuffer.allocate(8 + 16).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(2_000_000_000L).put("{\"a\":1}        ".getBytes(StandardCharsets.US_ASCII));
+        Path file = Files.write(tmp.resolve("hostile.safetensors"), b.array());
+        InvalidDataException e =
+                assertThrows(InvalidDataException.class, () -> StateDict.load(model(1), file));
+        assertEquals(
+                file + ": safetensors header declares 2000000000 bytes, but the file has 24",
+                e.getMessage());
+    }
+
+    @Test
+    void aSafetensorsTensorReachingPastTheDataIsRefused() throws IOException {
+        String header =
+                "{\"0.weight\":{\"dtype\":\"F32\",\"shape\":[20000,25000],"
+                        + "\"data_offsets\":[0,2000000000]}}";
+        byte[] json = header.getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer b = ByteBuffer.allocate(8 + json.length + 16).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(json.length).put(json);
+        Path file = Files.write(tmp.resolve("big.safetensors"), b.array());
+        InvalidDataException e =
+                assertThrows(InvalidDataException.class, () -> StateDict.load(model(1), file));
+        assertTrue(e.getMessage().startsWith(file + ": 0.weight declares"), e.getMessage());
+    }
+
+    @Test
+    void anNpyDeclaringAHugeShapeIsRefusedBeforeAnythingIsAllocated() throws IOException {
+        // (20000, 25000) float32 is 2 GB; the entry holds a few bytes.
+        Path file = npz("(20000, 25000)");
+        InvalidDataException e =
+                assertThrows(InvalidDataException.class, () -> StateDict.load(model(1), file));
+        assertEquals(
+                file + ": 0.weight.npy declares more than 268435456 bytes; that is not a weight",
+                e.getMessage());
+    }
+
+    @Test
+    void anNpyDeclaringMoreThanItsEntryHoldsIsRefused() throws IOException {
+        Path file = npz("(1000, 100)"); // 400,000 bytes declared, 16 there
+        InvalidDataException e =
+                assertThrows(InvalidDataException.class, () -> StateDict.load(model(1), file));
+        assertTrue(
+                e.getMessage()
+                        .startsWith(file + ": 0.weight.npy declares an array of 400000 bytes"),
+                e.getMessage());
+    }
+
+    /** An .npz with one array whose header declares {@code shape} but which holds 16 bytes. */
+    private Path npz(String shape) throws IOException {
+        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }";
+        byte[] header =
+                (dict + " ".repeat(118 - dict.length()) + "\n").getBytes(StandardCharsets.US_ASCII);
+        ByteArrayOutputStream npy = new ByteArrayOutputStream();
+        npy.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
+        npy.write(header.length & 0xff);
+        npy.write(header.length >> 8);
+        npy.write(header);
+        npy.write(new byte[16]);
+        Path file = tmp.resolve("hostile" + shape.hashCode() + ".npz");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
+            zip.putNextEntry(new ZipEntry("0.weight.npy"));
+            zip.write(npy.toByteArray());
+            zip.closeEntry();
+        }
+        return file;
     }
 
     @Test

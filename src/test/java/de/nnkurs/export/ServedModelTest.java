@@ -1,0 +1,77 @@
+package de.nnkurs.export;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import de.nnkurs.data.InvalidDataException;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/** Hostile exported models are refused with one line before they cost memory or disk. */
+class ServedModelTest {
+
+    @TempDir Path tmp;
+
+    private Path zip(String name, byte[] content) throws IOException {
+        Path file = tmp.resolve("model.zip");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
+            zip.putNextEntry(new ZipEntry("mnist/serving.properties"));
+            zip.write("engine=PyTorch\n".getBytes(StandardCharsets.US_ASCII));
+            zip.closeEntry();
+            zip.putNextEntry(new ZipEntry("mnist/" + name));
+            zip.write(content);
+            zip.closeEntry();
+        }
+        return file;
+    }
+
+    @Test
+    void aZipEntryThatUnpacksFarBeyondItsPackedSizeIsRefusedBeforeItIsUnpacked()
+            throws IOException {
+        // 4 MB of zeros pack into a few KB: a ratio no model file has.
+        Path bomb = zip("mnist-0002.params", new byte[4 << 20]);
+        InvalidDataException e =
+                assertThrows(InvalidDataException.class, () -> ServedModel.load(bomb));
+        assertTrue(
+                e.getMessage()
+                        .startsWith(bomb + ": entry mnist/mnist-0002.params declares 4194304"),
+                e.getMessage());
+    }
+
+    @Test
+    void anOversizedServingPropertiesInAFolderIsRefusedWithoutReadingIt() throws IOException {
+        Path folder = Files.createDirectories(tmp.resolve("mnist"));
+        Path file = folder.resolve("serving.properties");
+        try (var out = Files.newOutputStream(file)) {
+            byte[] line = "# padding padding padding padding padding padding padding\n".getBytes();
+            for (int i = 0; i < (ServedModel.MAX_PROPERTIES_BYTES / line.length) + 2; i++) {
+                out.write(line);
+            }
+        }
+        InvalidDataException e =
+                assertThrows(InvalidDataException.class, () -> ServedModel.properties(folder));
+        assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
+        assertTrue(e.getMessage().contains("a serving.properties has at most"), e.getMessage());
+    }
+
+    @Test
+    void anOversizedServingPropertiesInAZipIsRefused() throws IOException {
+        Path file = tmp.resolve("props.zip");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
+            zip.putNextEntry(new ZipEntry("mnist/serving.properties"));
+            zip.write(new byte[ServedModel.MAX_PROPERTIES_BYTES + 10]);
+            zip.closeEntry();
+        }
+        InvalidDataException e =
+                assertThrows(InvalidDataException.class, () -> ServedModel.properties(file));
+        assertTrue(e.getMessage().contains("a serving.properties has at most"), e.getMessage());
+    }
+}
