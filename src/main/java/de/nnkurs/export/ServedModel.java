@@ -19,8 +19,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -154,10 +158,12 @@ public final class ServedModel {
     /**
      * Loads the model for digit images, with exactly the served preprocessing.
      *
-     * <p>A zip is unpacked into a folder named after the sha256 of its content, under the system's
-     * temporary folder (one per user), and loaded from there. DJL's own zip handling caches the
-     * unpacked files by the zip's path, so a model re-exported under the same path would be served
-     * from the stale copy; keyed by content, a new export always gets a new folder.
+     * <p>A zip is unpacked into a folder named after the sha256 of its content, under a private
+     * folder of the user's in the system's temporary folder (0700, checked to be the user's before
+     * use), and loaded from there; an existing copy is compared with the zip byte for byte and
+     * never loaded if it differs. DJL's own zip handling caches the unpacked files by the zip's
+     * path, so a model re-exported under the same path would be served from the stale copy; keyed
+     * by content, a new export always gets a new folder.
      *
      * @param model the exported folder or zip
      * @return the model; the caller closes it
@@ -168,24 +174,117 @@ public final class ServedModel {
             return loadFolder(model);
         }
         properties(model); // a clear error for a missing file or a zip without serving.properties
-        Path cache =
-                Path.of(
-                        System.getProperty("java.io.tmpdir"),
-                        "nnkurs-models-" + System.getProperty("user.name", "user"));
+        Path cache = privateCache();
         Path unpacked = cache.resolve(Sha256.of(model));
+        if (Files.isDirectory(unpacked) && !sameContent(model, unpacked)) {
+            // Not what this zip unpacks to (damaged: the folder is the user's own): unpack again.
+            AtomicDirectory.deleteTree(unpacked);
+        }
         if (!Files.isDirectory(unpacked)) {
-            Files.createDirectories(cache);
             Path partial = Files.createTempDirectory(cache, ".partial-");
             try {
                 unzip(model, partial);
                 Files.move(partial, unpacked, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-                // Another process unpacked the same zip first; its copy is identical.
+                // Another process unpacked the same zip first; its copy is checked below.
             } finally {
                 AtomicDirectory.deleteTree(partial);
             }
+            if (!sameContent(model, unpacked)) {
+                throw new InvalidDataException(
+                        unpacked, "differs from " + model + " after unpacking");
+            }
         }
         return loadFolder(folderWithProperties(model, unpacked));
+    }
+
+    /** Returns the cache folder for this user: created private (0700) and checked before use. */
+    static Path cacheFolder() {
+        return Path.of(
+                System.getProperty("java.io.tmpdir"),
+                "nnkurs-models-" + System.getProperty("user.name", "user"));
+    }
+
+    private static Path privateCache() throws IOException {
+        Path cache = cacheFolder();
+        boolean posix = cache.getFileSystem().supportedFileAttributeViews().contains("posix");
+        if (!Files.exists(cache, LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                if (posix) {
+                    Files.createDirectory(
+                            cache,
+                            PosixFilePermissions.asFileAttribute(
+                                    PosixFilePermissions.fromString("rwx------")));
+                } else {
+                    Files.createDirectory(cache);
+                }
+            } catch (FileAlreadyExistsException e) {
+                // created meanwhile; checked below like any existing folder
+            }
+        }
+        if (posix) {
+            UserPrincipal me =
+                    cache.getFileSystem()
+                            .getUserPrincipalLookupService()
+                            .lookupPrincipalByName(System.getProperty("user.name"));
+            boolean ours =
+                    Files.isDirectory(cache, LinkOption.NOFOLLOW_LINKS)
+                            && me.equals(Files.getOwner(cache, LinkOption.NOFOLLOW_LINKS))
+                            && Files.getPosixFilePermissions(cache, LinkOption.NOFOLLOW_LINKS)
+                                    .equals(PosixFilePermissions.fromString("rwx------"));
+            if (!ours
+                    && Files.isDirectory(cache, LinkOption.NOFOLLOW_LINKS)
+                    && me.equals(Files.getOwner(cache, LinkOption.NOFOLLOW_LINKS))) {
+                // Ours but open to others (an older version made it so): close it.
+                Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwx------"));
+                ours = true;
+            }
+            if (!ours) {
+                // Someone else's: use a fresh private folder for this run, removed at exit.
+                Path own = Files.createTempDirectory("nnkurs-models-");
+                Runtime.getRuntime()
+                        .addShutdownHook(
+                                new Thread(
+                                        () -> {
+                                            try {
+                                                AtomicDirectory.deleteTree(own);
+                                            } catch (IOException e) {
+                                                // a temporary folder; the system cleans it
+                                            }
+                                        }));
+                return own;
+            }
+        }
+        return cache;
+    }
+
+    /** Whether {@code folder} holds exactly the zip's files, byte for byte. */
+    static boolean sameContent(Path zipFile, Path folder) throws IOException {
+        Path root = folder.toAbsolutePath().normalize();
+        int files = 0;
+        try (ZipFile zip = new ZipFile(zipFile.toFile())) {
+            for (ZipEntry entry : Collections.list(zip.entries())) {
+                if (entry.isDirectory()) {
+                    continue;
+                }
+                files++;
+                Path file = root.resolve(entry.getName()).normalize();
+                if (!file.startsWith(root)
+                        || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+                        || Files.size(file) != entry.getSize()) {
+                    return false;
+                }
+                try (InputStream a = zip.getInputStream(entry);
+                        InputStream b = Files.newInputStream(file)) {
+                    if (!Arrays.equals(a.readAllBytes(), b.readAllBytes())) {
+                        return false;
+                    }
+                }
+            }
+        }
+        try (java.util.stream.Stream<Path> all = Files.walk(root)) {
+            return all.filter(Files::isRegularFile).count() == files;
+        }
     }
 
     private static ZooModel<Image, Classifications> loadFolder(Path folder) throws IOException {

@@ -1,17 +1,25 @@
 package de.nnkurs.export;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import de.nnkurs.ExportedMnist;
+import de.nnkurs.RealMnist;
+import de.nnkurs.data.DigitImages;
 import de.nnkurs.data.InvalidDataException;
+import de.nnkurs.data.Sha256;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -44,6 +52,38 @@ class ServedModelTest {
                 e.getMessage()
                         .startsWith(bomb + ": entry mnist/mnist-0002.params declares 4194304"),
                 e.getMessage());
+    }
+
+    @Test
+    void aTamperedCopyInTheUnpackCacheIsNeverLoaded() throws Exception {
+        Path zip = ExportedMnist.zip();
+        Path folder = ExportedMnist.folder();
+        Path cached = ServedModel.cacheFolder().resolve(Sha256.of(zip));
+        try (var model = ServedModel.load(zip)) {
+            // unpacked into the cache once
+        }
+        // Someone overwrites the cached parameters with bytes of the same size.
+        Path params;
+        try (var files = Files.walk(cached)) {
+            params = files.filter(p -> p.toString().endsWith(".params")).findFirst().orElseThrow();
+        }
+        Files.write(params, new byte[(int) Files.size(params)]);
+        assertFalse(ServedModel.sameContent(zip, cached));
+
+        BufferedImage seven = DigitImages.of(RealMnist.load().test(), 0);
+        try (DigitClassifier fromZip = DigitClassifier.open(zip);
+                DigitClassifier fromFolder = DigitClassifier.open(folder)) {
+            assertEquals(fromFolder.predict(seven), fromZip.predict(seven));
+        }
+        assertTrue(ServedModel.sameContent(zip, cached), "the cache was unpacked again");
+    }
+
+    @Test
+    void theUnpackCacheIsPrivateToItsUser() throws Exception {
+        ServedModel.load(ExportedMnist.zip()).close();
+        assertEquals(
+                PosixFilePermissions.fromString("rwx------"),
+                Files.getPosixFilePermissions(ServedModel.cacheFolder()));
     }
 
     @Test
