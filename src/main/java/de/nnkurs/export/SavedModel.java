@@ -2,6 +2,10 @@ package de.nnkurs.export;
 
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -21,6 +25,7 @@ import de.nnkurs.training.TrainedModel;
 import de.nnkurs.training.TrainingResult;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +35,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * A trained model on disk: DJL parameters ({@code <name>-<epoch>.params}) plus {@code
@@ -112,6 +118,11 @@ public final class SavedModel {
             model.setBlock(Models.sequential(architecture));
             Models.initialize(model.getBlock(), model.getNDManager(), Lesson.SEED);
             StateDict.load(model.getBlock(), weights);
+            String bad = firstNonFinite(model.getBlock());
+            if (bad != null) {
+                throw new InvalidDataException(
+                        weights, bad + " holds NaN or an infinity: not usable weights");
+            }
             double accuracy =
                     Accuracy.of(
                             Accuracy.predict(model.getBlock(), model.getNDManager(), test), test);
@@ -235,18 +246,78 @@ public final class SavedModel {
                     dir.resolve(ModelMetadata.FILE_NAME),
                     "unusable architecture (" + e.getMessage() + ")");
         }
+        Path params = parametersFile(dir, meta.name());
         Model model = Model.newInstance(meta.name());
         try {
             model.setBlock(Models.sequential(architecture));
             // Initialise first: a block that only loaded its parameters lacks its input names,
-            // and DJL then refuses to save it again.
+            // and DJL then refuses to save it again. NaN everywhere, so that a parameter DJL did
+            // not read (it skips a file without its header silently) cannot pass for a weight.
             Models.initialize(model.getBlock(), model.getNDManager(), Lesson.SEED);
+            for (Parameter p : model.getBlock().getParameters().values()) {
+                p.getArray().set(new NDIndex("..."), Float.NaN);
+            }
             model.load(dir, meta.name());
+            String bad = firstNonFinite(model.getBlock());
+            if (bad != null) {
+                throw new InvalidDataException(
+                        params,
+                        bad + " was not read or is not finite: not the parameters of this model");
+            }
             return model;
+        } catch (InvalidDataException e) {
+            model.close();
+            throw e;
         } catch (MalformedModelException | IOException | RuntimeException e) {
             model.close();
-            throw new InvalidDataException(dir, "cannot load parameters (" + e.getMessage() + ")");
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw new InvalidDataException(
+                    params, "cannot load the parameters: truncated or corrupt (" + why + ")");
         }
+    }
+
+    /** Returns the name of the first parameter holding NaN or an infinity, or null. */
+    private static String firstNonFinite(Block block) {
+        for (var p : block.getParameters()) {
+            NDArray weights = p.getValue().getArray();
+            if (!weights.isNaN().logicalOr(weights.isInfinite()).none().getBoolean()) {
+                return p.getKey();
+            }
+        }
+        return null;
+    }
+
+    /** Returns the one parameters file of a model folder, checking DJL's header. */
+    private static Path parametersFile(Path dir, String name) throws IOException {
+        List<Path> found;
+        try (Stream<Path> files = Files.list(dir)) {
+            found =
+                    files.filter(
+                                    f ->
+                                            f.getFileName()
+                                                    .toString()
+                                                    .matches(
+                                                            Pattern.quote(name)
+                                                                    + "-\\d{4}\\.params"))
+                            .toList();
+        }
+        if (found.size() != 1) {
+            throw new InvalidDataException(
+                    dir,
+                    found.isEmpty()
+                            ? "no " + name + "-NNNN.params file"
+                            : found.size() + " parameter files; a model folder has one");
+        }
+        Path params = found.get(0);
+        byte[] head = new byte[4];
+        int n;
+        try (InputStream in = Files.newInputStream(params)) {
+            n = in.readNBytes(head, 0, 4);
+        }
+        if (n < 4 || !new String(head, StandardCharsets.US_ASCII).equals("DJL@")) {
+            throw new InvalidDataException(params, "not DJL parameters (no DJL@ header)");
+        }
+        return params;
     }
 
     private static String nameOf(Path dir) {

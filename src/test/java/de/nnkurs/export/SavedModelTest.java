@@ -124,7 +124,7 @@ class SavedModelTest {
     }
 
     @Test
-    void loadingCorruptParametersNamesTheFolder() throws IOException {
+    void loadingTruncatedParametersNamesTheFile() throws IOException {
         Path dir = tmp.resolve("mnist");
         try (Model model = newTrainedLookingModel("mnist", Variant.SLIDES)) {
             SavedModel.save(model, dir, metadata("mnist", Variant.SLIDES));
@@ -134,8 +134,42 @@ class SavedModelTest {
         Files.write(params, java.util.Arrays.copyOf(bytes, bytes.length / 2));
         InvalidDataException e =
                 assertThrows(InvalidDataException.class, () -> SavedModel.load(dir));
-        assertTrue(e.getMessage().startsWith(dir.toString()), e.getMessage());
-        assertTrue(e.getMessage().contains("cannot load parameters"), e.getMessage());
+        assertTrue(
+                e.getMessage().startsWith(params + ": cannot load the parameters"), e.getMessage());
+    }
+
+    @Test
+    void parametersOverwrittenWithRandomBytesAreRefusedNotReplacedByRandomWeights()
+            throws IOException {
+        // DJL skips a file without its DJL@ header silently: the model kept its initial weights.
+        Path dir = tmp.resolve("mnist");
+        try (Model model = newTrainedLookingModel("mnist", Variant.SLIDES)) {
+            SavedModel.save(model, dir, metadata("mnist", Variant.SLIDES));
+        }
+        Path params = dir.resolve("mnist-0002.params");
+        byte[] noise = new byte[(int) Files.size(params)];
+        new java.util.Random(7).nextBytes(noise);
+        Files.write(params, noise);
+        InvalidDataException e =
+                assertThrows(InvalidDataException.class, () -> SavedModel.load(dir));
+        assertEquals(params + ": not DJL parameters (no DJL@ header)", e.getMessage());
+    }
+
+    @Test
+    void parametersWithNaNAreRefused() throws IOException {
+        Path dir = tmp.resolve("mnist");
+        try (Model model = newTrainedLookingModel("mnist", Variant.SLIDES)) {
+            model.getBlock()
+                    .getParameters()
+                    .get(2)
+                    .getValue()
+                    .getArray()
+                    .set(new ai.djl.ndarray.index.NDIndex("0, 0"), Float.NaN);
+            SavedModel.save(model, dir, metadata("mnist", Variant.SLIDES));
+        }
+        InvalidDataException e =
+                assertThrows(InvalidDataException.class, () -> SavedModel.load(dir));
+        assertTrue(e.getMessage().contains("was not read or is not finite"), e.getMessage());
     }
 
     @Test
