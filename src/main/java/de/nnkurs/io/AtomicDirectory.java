@@ -67,7 +67,11 @@ public final class AtomicDirectory {
             throw new IOException(target + ": cannot write here (" + Reasons.of(e) + ")", e);
         }
         try {
-            contents.writeTo(partial);
+            try {
+                contents.writeTo(partial);
+            } catch (IOException e) {
+                throw AtomicFile.named(target, e);
+            }
             if (Files.exists(absolute)) {
                 Path old = parent.resolve(hidden(name, "old"));
                 Files.move(absolute, old, StandardCopyOption.ATOMIC_MOVE);

@@ -27,6 +27,26 @@ public final class AtomicFile {
     private AtomicFile() {}
 
     /**
+     * Returns the exception with the target's name in front where it names no file: "No space left
+     * on device" alone does not say which file could not be written. Subclasses that carry their
+     * own file (such as the data readers' errors) pass through unchanged.
+     */
+    static IOException named(Path target, IOException e) {
+        if (e instanceof FileSystemException fse) {
+            return new IOException(
+                    (fse.getFile() != null ? fse.getFile() : target.toString())
+                            + ": "
+                            + Reasons.of(fse),
+                    e);
+        }
+        if (e.getClass() != IOException.class) {
+            return e;
+        }
+        String message = e.getMessage() == null ? "write failed" : e.getMessage();
+        return new IOException(target + ": " + message, e);
+    }
+
+    /**
      * Writes {@code target} atomically; on failure the previous file (if any) is unchanged.
      *
      * @param target the file to create or replace
@@ -53,6 +73,8 @@ public final class AtomicFile {
         try {
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(partial))) {
                 contents.writeTo(out);
+            } catch (IOException e) {
+                throw named(target, e);
             }
             Files.move(
                     partial,

@@ -63,7 +63,7 @@ class AtomicDirectoryTest {
                                             Files.writeString(dir.resolve("a.txt"), "half");
                                             throw new IOException("disk full");
                                         }));
-        assertEquals("disk full", e.getMessage());
+        assertEquals(target + ": disk full", e.getMessage());
         assertEquals("good", Files.readString(target.resolve("a.txt")));
         assertEquals(List.of("model"), siblings());
     }
@@ -99,5 +99,36 @@ class AtomicDirectoryTest {
         Path target = Files.createDirectories(tmp.resolve("empty"));
         AtomicDirectory.write(target, dir -> Files.writeString(dir.resolve("a.txt"), "x"));
         assertEquals("x", Files.readString(target.resolve("a.txt")));
+    }
+
+    @Test
+    void aWriteErrorWithoutAFileNameIsReportedWithTheTargetsName() {
+        Path target = tmp.resolve("model");
+        IOException e =
+                assertThrows(
+                        IOException.class,
+                        () ->
+                                AtomicDirectory.write(
+                                        target,
+                                        dir -> {
+                                            throw new IOException("No space left on device");
+                                        }));
+        assertEquals(target + ": No space left on device", e.getMessage());
+        assertFalse(java.nio.file.Files.exists(target), "nothing half-written under the name");
+    }
+
+    @Test
+    void aFileWriteErrorWithoutAFileNameIsReportedWithTheTargetsName() {
+        Path target = tmp.resolve("record.json");
+        IOException e =
+                assertThrows(
+                        IOException.class,
+                        () ->
+                                AtomicFile.write(
+                                        target,
+                                        out -> {
+                                            throw new IOException("No space left on device");
+                                        }));
+        assertEquals(target + ": No space left on device", e.getMessage());
     }
 }
