@@ -215,6 +215,13 @@ public final class SavedModel {
      */
     public static ModelMetadata readMetadata(Path dir) throws IOException {
         Path file = dir.resolve(ModelMetadata.FILE_NAME);
+        if (!Files.exists(dir) && AtomicDirectory.interruptedWriteLeftover(dir) != null) {
+            throw new InvalidDataException(
+                    dir,
+                    "not there: an interrupted save left the previous model in "
+                            + AtomicDirectory.interruptedWriteLeftover(dir).getFileName()
+                            + "; the next train or weights import into it puts it back");
+        }
         if (!Files.isRegularFile(file)) {
             throw new InvalidDataException(file, "no such file; is " + dir + " a model folder?");
         }

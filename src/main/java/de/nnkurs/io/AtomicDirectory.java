@@ -1,19 +1,30 @@
 package de.nnkurs.io;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
  * Writes a folder under a temporary name and renames it into place when complete, so a crash or an
  * error never leaves a half-written folder under the real name, and an earlier folder survives a
- * failed write.
+ * failed write. A lock file beside the folder ({@code .name.lock}) lets one writer at a time in; a
+ * crash between the renames leaves the old folder under a hidden name, which the next write puts
+ * back or removes, and says so.
  */
 public final class AtomicDirectory {
 
@@ -28,6 +39,11 @@ public final class AtomicDirectory {
          */
         void writeTo(Path dir) throws IOException;
     }
+
+    /** The system property that makes a write stop at a step, for the crash tests. */
+    static final String PAUSE = "nnkurs.test.pause-at";
+
+    private static Consumer<String> notices = line -> System.err.println("nnkurs: " + line);
 
     private AtomicDirectory() {}
 
@@ -46,9 +62,104 @@ public final class AtomicDirectory {
             throws IOException {
         Path absolute = target.toAbsolutePath().normalize();
         Path parent = absolute.getParent();
-        if (parent == null) {
+        if (parent == null || absolute.getFileName() == null) {
             throw new IOException(target + ": cannot write a folder here");
         }
+        String name = absolute.getFileName().toString();
+        try {
+            Files.createDirectories(parent);
+        } catch (FileSystemException e) {
+            throw new IOException(target + ": cannot write here (" + Reasons.of(e) + ")", e);
+        }
+        try (FileChannel lockFile =
+                        FileChannel.open(
+                                parent.resolve("." + name + ".lock"),
+                                StandardOpenOption.CREATE,
+                                StandardOpenOption.WRITE);
+                FileLock lock = lockFile.tryLock()) {
+            if (lock == null) {
+                throw new IOException(
+                        target
+                                + ": another process is writing it right now (."
+                                + name
+                                + ".lock is locked); try again when it has finished");
+            }
+            recover(absolute, target);
+            replace(absolute, target, replaceable, kind, contents);
+        } catch (OverlappingFileLockException e) {
+            throw new IOException(target + ": this process is already writing it", e);
+        } catch (FileSystemException e) {
+            throw new IOException(target + ": cannot write here (" + Reasons.of(e) + ")", e);
+        }
+    }
+
+    /**
+     * Repairs what a crash between two steps of an earlier write left: the old folder goes back
+     * under the name if the name is empty, and unfinished or superseded copies are removed. Runs
+     * under the lock, so no other writer is using them.
+     */
+    private static void recover(Path absolute, Path target) throws IOException {
+        Path parent = absolute.getParent();
+        String name = absolute.getFileName().toString();
+        List<Path> olds = leftovers(parent, name, "old");
+        if (!Files.exists(absolute, LinkOption.NOFOLLOW_LINKS) && !olds.isEmpty()) {
+            Path old = olds.get(olds.size() - 1);
+            Files.move(old, absolute, StandardCopyOption.ATOMIC_MOVE);
+            notices.accept(target + ": restored the previous folder after an interrupted write");
+            olds = olds.subList(0, olds.size() - 1);
+        }
+        List<Path> stale = new ArrayList<>(olds);
+        stale.addAll(leftovers(parent, name, "partial"));
+        for (Path p : stale) {
+            deleteTree(p);
+            notices.accept(
+                    target + ": removed " + p.getFileName() + ", left by an interrupted write");
+        }
+    }
+
+    /**
+     * Returns the previous folder that a write interrupted between its renames left beside {@code
+     * target}, or null if there is none.
+     *
+     * @param target a folder written by {@link #write}
+     * @return the hidden folder holding the previous content, or null
+     */
+    public static Path interruptedWriteLeftover(Path target) {
+        Path absolute = target.toAbsolutePath().normalize();
+        if (absolute.getParent() == null || absolute.getFileName() == null) {
+            return null;
+        }
+        try {
+            List<Path> olds =
+                    leftovers(absolute.getParent(), absolute.getFileName().toString(), "old");
+            return olds.isEmpty() ? null : olds.get(olds.size() - 1);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static List<Path> leftovers(Path parent, String name, String state) throws IOException {
+        String prefix = "." + name + "." + state + "-";
+        try (Stream<Path> entries = Files.list(parent)) {
+            return entries.filter(p -> p.getFileName().toString().startsWith(prefix))
+                    .sorted(Comparator.comparing(AtomicDirectory::modified))
+                    .toList();
+        }
+    }
+
+    private static FileTime modified(Path p) {
+        try {
+            return Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            return FileTime.fromMillis(0);
+        }
+    }
+
+    /** Writes a complete copy beside the target, then swaps it in with two renames. */
+    private static void replace(
+            Path absolute, Path target, Predicate<Path> replaceable, String kind, Contents contents)
+            throws IOException {
+        Path parent = absolute.getParent();
         String name = absolute.getFileName().toString();
         if (Files.exists(absolute)) {
             if (!Files.isDirectory(absolute)) {
@@ -59,28 +170,27 @@ public final class AtomicDirectory {
                         target + ": exists and is not " + kind + "; not replacing it");
             }
         }
-        Path partial;
-        try {
-            Files.createDirectories(parent);
-            partial = Files.createDirectory(parent.resolve(hidden(name, "partial")));
-        } catch (FileSystemException e) {
-            throw new IOException(target + ": cannot write here (" + Reasons.of(e) + ")", e);
-        }
+        Path partial = Files.createDirectory(parent.resolve(hidden(name, "partial")));
         try {
             try {
                 contents.writeTo(partial);
             } catch (IOException e) {
                 throw AtomicFile.named(target, e);
             }
+            pause("written");
             if (Files.exists(absolute)) {
+                // A crash from here to the delete leaves the old folder under a hidden name;
+                // the next write puts it back (recover) if the new one did not arrive.
                 Path old = parent.resolve(hidden(name, "old"));
                 Files.move(absolute, old, StandardCopyOption.ATOMIC_MOVE);
+                pause("moved-aside");
                 try {
                     Files.move(partial, absolute, StandardCopyOption.ATOMIC_MOVE);
                 } catch (IOException e) {
                     Files.move(old, absolute, StandardCopyOption.ATOMIC_MOVE); // put it back
                     throw e;
                 }
+                pause("replaced");
                 deleteTree(old);
             } else {
                 Files.move(partial, absolute, StandardCopyOption.ATOMIC_MOVE);
@@ -88,6 +198,32 @@ public final class AtomicDirectory {
         } finally {
             deleteTree(partial);
         }
+    }
+
+    /**
+     * Stops for good at a named step when the system property {@value #PAUSE} names it: the crash
+     * tests kill a child process there. Does nothing otherwise.
+     */
+    private static void pause(String step) {
+        if (step.equals(System.getProperty(PAUSE))) {
+            System.err.println("paused at " + step);
+            System.err.flush();
+            try {
+                Thread.sleep(Long.MAX_VALUE);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Sets where notices of repairs go (default: standard error), e.g. "restored the previous
+     * folder after an interrupted write".
+     *
+     * @param sink receives one line per repair
+     */
+    public static void setNotices(Consumer<String> sink) {
+        notices = sink;
     }
 
     /**
