@@ -48,10 +48,13 @@ public final class ExportedMnist {
         return SERVING.resolve("mnist.zip");
     }
 
-    /** Lists a folder's file names, sorted. */
+    /** Lists a folder's file names, sorted, without the writers' lock files. */
     public static List<String> files(Path dir) throws IOException {
         try (var s = Files.list(dir)) {
-            return s.map(p -> p.getFileName().toString()).sorted().toList();
+            return s.map(p -> p.getFileName().toString())
+                    .filter(n -> !n.endsWith(".lock"))
+                    .sorted()
+                    .toList();
         }
     }
 }
