@@ -46,7 +46,12 @@ public final class IdxReader {
             int count = src.readSize("image count");
             int rows = src.readSize("row count");
             int cols = src.readSize("column count");
-            long payload = (long) count * rows * cols;
+            long payload;
+            try {
+                payload = Math.multiplyExact(Math.multiplyExact((long) count, rows), cols);
+            } catch (ArithmeticException e) {
+                payload = Long.MAX_VALUE; // three sizes near 2³¹ overflow a long: refused below
+            }
             src.checkLength(
                     16,
                     payload,
@@ -170,7 +175,7 @@ public final class IdxReader {
         /** Compares header-declared sizes with the file length (raw files) or a sane bound. */
         void checkLength(int headerBytes, long payload, String declared) throws IOException {
             long expected = headerBytes + payload;
-            if (payload > Integer.MAX_VALUE - 16) {
+            if (payload < 0 || payload > Integer.MAX_VALUE - 16) {
                 throw new InvalidDataException(
                         file,
                         "header declares "

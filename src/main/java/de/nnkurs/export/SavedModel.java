@@ -262,7 +262,9 @@ public final class SavedModel {
             // not read (it skips a file without its header silently) cannot pass for a weight.
             Models.initialize(model.getBlock(), model.getNDManager(), Lesson.SEED);
             for (Parameter p : model.getBlock().getParameters().values()) {
-                p.getArray().set(new NDIndex("..."), Float.NaN);
+                try (NDArray weights = p.getArray().stopGradient()) { // see StateDict.load
+                    weights.set(new NDIndex("..."), Float.NaN);
+                }
             }
             model.load(dir, meta.name());
             String bad = firstNonFinite(model.getBlock());

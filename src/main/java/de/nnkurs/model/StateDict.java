@@ -91,14 +91,21 @@ public final class StateDict {
         if (!Files.isRegularFile(file)) {
             throw new InvalidDataException(file, "no such file");
         }
-        WeightFiles.check(file); // declared sizes against the file, before DJL allocates them
+        try {
+            WeightFiles.check(file); // declared sizes against the file, before DJL allocates them
+        } catch (InvalidDataException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new InvalidDataException(file, "truncated or damaged (" + reason(e) + ")");
+        }
         Map<String, Parameter> params = parameters(block);
         try (NDManager sub = NDManager.newBaseManager();
                 InputStream in = Files.newInputStream(file)) {
             NDList list;
             try {
                 list = NDList.decode(sub, in);
-            } catch (IllegalArgumentException | IllegalStateException e) {
+            } catch (RuntimeException e) {
+                // DJL's decoders throw whatever their parsing meets; to the user it is one fact.
                 throw new InvalidDataException(file, "not a readable .npz or .safetensors file");
             }
             Map<String, NDArray> byName = new LinkedHashMap<>();
@@ -142,9 +149,22 @@ public final class StateDict {
                 }
             }
             for (Map.Entry<String, Parameter> e : params.entrySet()) {
+                NDArray source = byName.get(e.getKey());
+                if (source.getShape().size() > 0
+                        && !source.isNaN().logicalOr(source.isInfinite()).none().getBoolean()) {
+                    // Checked before anything is copied, so a refused file changes nothing.
+                    throw new InvalidDataException(
+                            file, e.getKey() + " holds NaN or an infinity: not usable weights");
+                }
+            }
+            for (Map.Entry<String, Parameter> e : params.entrySet()) {
                 // An indexed put copies in place without the deprecated-API warning that
-                // NDArray.copyTo (a raw buffer set) makes libtorch print.
-                e.getValue().getArray().set(ALL, byName.get(e.getKey()));
+                // NDArray.copyTo (a raw buffer set) makes libtorch print. It goes through a
+                // detached view: a parameter is a leaf that records gradients, and libtorch
+                // refuses in-place writes to it on any thread where autograd is on.
+                try (NDArray weights = e.getValue().getArray().stopGradient()) {
+                    weights.set(ALL, byName.get(e.getKey()));
+                }
             }
         }
     }
@@ -157,6 +177,10 @@ public final class StateDict {
      */
     public static void checkFileName(String setting, Path file) {
         FileChecks.extension(setting, file, "weights", ".npz", ".safetensors");
+    }
+
+    private static String reason(IOException e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     private static NDList.Encoding encodingOf(Path file) {

@@ -1,5 +1,6 @@
 package de.nnkurs.slides;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -175,7 +176,11 @@ public final class DyingReluDemo {
         }
         for (Linear hidden : linears.subList(0, linears.size() - 1)) {
             Parameter bias = hidden.getParameters().get("bias");
-            bias.getArray().set(new NDIndex("..."), value);
+            // Through a detached view: libtorch refuses in-place writes to a leaf that records
+            // gradients on a thread where autograd is on.
+            try (NDArray view = bias.getArray().stopGradient()) {
+                view.set(new NDIndex("..."), value);
+            }
         }
     }
 

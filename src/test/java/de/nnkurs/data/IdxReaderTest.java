@@ -372,4 +372,23 @@ class IdxReaderTest {
         assertTrue(message.contains(phrase), "message lacks '" + phrase + "': " + message);
         return message;
     }
+
+    @Test
+    void threeHugeSizesWhoseProductOverflowsALongAreRefused() throws IOException {
+        // 2147483647³ does not fit in a long: the product wrapped to a negative size before.
+        Path file =
+                IdxFixtures.writeIdx(
+                        dir.resolve("huge.gz"),
+                        new int[] {
+                            IdxFixtures.IMAGES_MAGIC,
+                            Integer.MAX_VALUE,
+                            Integer.MAX_VALUE,
+                            Integer.MAX_VALUE
+                        },
+                        new byte[16],
+                        true);
+        InvalidDataException e =
+                assertThrows(InvalidDataException.class, () -> IdxReader.readImages(file));
+        assertTrue(e.getMessage().contains("too large to load"), e.getMessage());
+    }
 }
