@@ -11,8 +11,10 @@ import de.nnkurs.data.InvalidDataException;
 import de.nnkurs.data.Sha256;
 import de.nnkurs.io.AtomicDirectory;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.Reader;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +30,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.zip.ZipEntry;
@@ -333,7 +336,7 @@ public final class ServedModel {
                     throw new InvalidDataException(
                             zipFile,
                             String.format(
-                                    java.util.Locale.ROOT,
+                                    Locale.ROOT,
                                     "entry %s declares %d bytes (%d packed); at most %d bytes and"
                                             + " a ratio of %d are accepted",
                                     entry.getName(),
@@ -349,7 +352,7 @@ public final class ServedModel {
                 }
                 Files.createDirectories(out.getParent());
                 try (InputStream in = zip.getInputStream(entry);
-                        java.io.OutputStream os = Files.newOutputStream(out)) {
+                        OutputStream os = Files.newOutputStream(out)) {
                     // Never more than declared, whatever the stream says.
                     long copied = in.transferTo(new BoundedOutput(os, declared, zipFile, entry));
                     if (copied != declared) {
@@ -368,13 +371,13 @@ public final class ServedModel {
     }
 
     /** Passes bytes on and fails as soon as more arrive than the entry declared. */
-    private static final class BoundedOutput extends java.io.FilterOutputStream {
+    private static final class BoundedOutput extends FilterOutputStream {
         private final long limit;
         private final Path zip;
         private final ZipEntry entry;
         private long written;
 
-        BoundedOutput(java.io.OutputStream out, long limit, Path zip, ZipEntry entry) {
+        BoundedOutput(OutputStream out, long limit, Path zip, ZipEntry entry) {
             super(out);
             this.limit = limit;
             this.zip = zip;
