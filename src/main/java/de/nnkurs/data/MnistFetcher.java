@@ -111,7 +111,7 @@ public final class MnistFetcher {
                         StandardCopyOption.ATOMIC_MOVE,
                         StandardCopyOption.REPLACE_EXISTING);
             }
-            log.printf("MNIST ready in %s (sha256 verified)%n", dir);
+            log.printf("MNIST ready in %s (sha256 verified)%n", dir.toAbsolutePath().normalize());
             log.flush();
         } finally {
             AtomicDirectory.deleteTree(work);
