@@ -3,7 +3,6 @@ package de.nnkurs.export;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 
@@ -262,9 +261,7 @@ public final class SavedModel {
             // not read (it skips a file without its header silently) cannot pass for a weight.
             Models.initialize(model.getBlock(), model.getNDManager(), Lesson.SEED);
             for (Parameter p : model.getBlock().getParameters().values()) {
-                try (NDArray weights = p.getArray().stopGradient()) { // see StateDict.load
-                    weights.set(new NDIndex("..."), Float.NaN);
-                }
+                Models.overwrite(p, Float.NaN);
             }
             model.load(dir, meta.name());
             String bad = firstNonFinite(model.getBlock());

@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
@@ -17,6 +18,8 @@ public final class Models {
 
     /** The input shape the classifier is initialised with: a batch of flattened images. */
     public static final Shape INPUT_SHAPE = new Shape(1, Lesson.INPUT);
+
+    private static final NDIndex ALL = new NDIndex("...");
 
     private Models() {}
 
@@ -88,6 +91,28 @@ public final class Models {
     public static void initialize(Block block, NDManager manager, long seed) {
         Engine.getInstance().setRandomSeed((int) seed);
         block.initialize(manager, DataType.FLOAT32, INPUT_SHAPE);
+    }
+
+    /**
+     * Overwrites a parameter's values in place with {@code values} (an array of its shape, or a
+     * number for every element).
+     *
+     * <p>It writes through a detached view: a parameter is a leaf that records gradients, and
+     * libtorch refuses in-place writes to such a leaf on any thread where autograd is on (the
+     * property tests met this on jqwik's thread). An indexed put also avoids the deprecation
+     * warning that {@code NDArray.copyTo} makes libtorch print.
+     *
+     * @param parameter the parameter, initialised
+     * @param values an {@link NDArray} of the same shape, or a {@link Number}
+     */
+    public static void overwrite(Parameter parameter, Object values) {
+        try (NDArray view = parameter.getArray().stopGradient()) {
+            if (values instanceof NDArray array) {
+                view.set(ALL, array);
+            } else {
+                view.set(ALL, (Number) values);
+            }
+        }
     }
 
     /**

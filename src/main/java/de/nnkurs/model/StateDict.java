@@ -3,7 +3,6 @@ package de.nnkurs.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
@@ -30,8 +29,6 @@ import java.util.TreeSet;
  * .npz} or {@code .safetensors}, so that Python loads them with {@code load_state_dict}.
  */
 public final class StateDict {
-
-    private static final NDIndex ALL = new NDIndex("...");
 
     private StateDict() {}
 
@@ -158,13 +155,7 @@ public final class StateDict {
                 }
             }
             for (Map.Entry<String, Parameter> e : params.entrySet()) {
-                // An indexed put copies in place without the deprecated-API warning that
-                // NDArray.copyTo (a raw buffer set) makes libtorch print. It goes through a
-                // detached view: a parameter is a leaf that records gradients, and libtorch
-                // refuses in-place writes to it on any thread where autograd is on.
-                try (NDArray weights = e.getValue().getArray().stopGradient()) {
-                    weights.set(ALL, byName.get(e.getKey()));
-                }
+                Models.overwrite(e.getValue(), byName.get(e.getKey()));
             }
         }
     }

@@ -1,9 +1,6 @@
 package de.nnkurs.slides;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.util.Pair;
 
@@ -11,6 +8,7 @@ import de.nnkurs.InvalidSettingException;
 import de.nnkurs.data.Mnist;
 import de.nnkurs.model.Architecture;
 import de.nnkurs.model.HiddenActivation;
+import de.nnkurs.model.Models;
 import de.nnkurs.model.Variant;
 import de.nnkurs.training.TrainedModel;
 import de.nnkurs.training.TrainingListener;
@@ -175,12 +173,7 @@ public final class DyingReluDemo {
             }
         }
         for (Linear hidden : linears.subList(0, linears.size() - 1)) {
-            Parameter bias = hidden.getParameters().get("bias");
-            // Through a detached view: libtorch refuses in-place writes to a leaf that records
-            // gradients on a thread where autograd is on.
-            try (NDArray view = bias.getArray().stopGradient()) {
-                view.set(new NDIndex("..."), value);
-            }
+            Models.overwrite(hidden.getParameters().get("bias"), value);
         }
     }
 

@@ -15,27 +15,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /** The Python side of the comparison refuses bad inputs naming the file (needs torch). */
 class CompareScriptIT {
 
     @TempDir Path tmp;
 
-    private record Run(int code, String output) {}
-
-    private Run run(Map<String, String> env, String... command) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().putAll(env);
-        Path log = tmp.resolve("out.log");
-        Process p = pb.redirectOutput(log.toFile()).start();
-        assertTrue(p.waitFor(5, TimeUnit.MINUTES));
-        return new Run(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+    private Scripts.Run run(Map<String, String> env, String... command) throws Exception {
+        return Scripts.run(tmp, env, command);
     }
 
     @Test
@@ -48,7 +39,7 @@ class CompareScriptIT {
             w.setName("0.weight");
             new NDList(w).encode(out, NDList.Encoding.NPZ);
         }
-        Run r =
+        Scripts.Run r =
                 run(
                         Map.of(),
                         python,
@@ -72,7 +63,7 @@ class CompareScriptIT {
     @Test
     void pythonSideRejectsAMissingOrderFile() throws Exception {
         String python = PythonSide.require();
-        Run r =
+        Scripts.Run r =
                 run(
                         Map.of(),
                         python,

@@ -7,31 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /** The comparison's and the benchmark's scripts refuse bad arguments and say what is missing. */
 class CompareScriptTest {
 
     @TempDir Path tmp;
 
-    private record Run(int code, String output) {}
-
-    private Run run(Map<String, String> env, String... command) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().putAll(env);
-        Path log = tmp.resolve("out.log");
-        Process p = pb.redirectOutput(log.toFile()).start();
-        assertTrue(p.waitFor(5, TimeUnit.MINUTES));
-        return new Run(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+    private Scripts.Run run(Map<String, String> env, String... command) throws Exception {
+        return Scripts.run(tmp, env, command);
     }
 
     @Test
     void compareWithoutPyTorchSaysWhatToInstallAndFails() throws Exception {
-        Run r =
+        Scripts.Run r =
                 run(
                         Map.of("PYTHON", "/nonexistent/python3"),
                         "bash",
@@ -48,21 +39,21 @@ class CompareScriptTest {
 
     @Test
     void compareRejectsBadArguments() throws Exception {
-        Run r = run(Map.of(), "bash", "scripts/compare", "--epochs", "0");
+        Scripts.Run r = run(Map.of(), "bash", "scripts/compare", "--epochs", "0");
         assertEquals(2, r.code(), r.output());
         assertEquals("compare: --epochs must be a positive number, got '0'", r.output().strip());
     }
 
     @Test
     void compareRejectsASeedThatIsNotANumber() throws Exception {
-        Run r = run(Map.of(), "bash", "scripts/compare", "--seed", "one");
+        Scripts.Run r = run(Map.of(), "bash", "scripts/compare", "--seed", "one");
         assertEquals(2, r.code(), r.output());
         assertEquals("compare: --seed must be a number (0 or more), got 'one'", r.output().strip());
     }
 
     @Test
     void benchmarkRejectsBadArguments() throws Exception {
-        Run r = run(Map.of(), "bash", "scripts/benchmark", "--runs", "0");
+        Scripts.Run r = run(Map.of(), "bash", "scripts/benchmark", "--runs", "0");
         assertEquals(2, r.code(), r.output());
         assertEquals("benchmark: --runs must be a positive number, got '0'", r.output().strip());
     }
