@@ -66,13 +66,14 @@ final class TrainCommand implements Callable<Integer> {
 
     @Mixin private SideBySideOptions sideBySide;
 
+    @Mixin private ResumeOption resume;
+
     @Override
     public Integer call() throws Exception {
         // Every check runs before MNIST is loaded or a step is taken; the library owns the rules.
         TrainingSettings settings = training.settings();
         Architecture architecture = network.architecture();
         TrainingRun run = sideBySide.applyTo(TrainingRun.of(settings).architecture(architecture));
-        run.check();
         Path target = output != null ? output : defaultOutput(architecture.variant());
         if (!training.dryRun) {
             SavedModel.checkTarget("output", target);
@@ -81,8 +82,10 @@ final class TrainCommand implements Callable<Integer> {
             ServingExport.check(architecture);
         }
         data.check();
-
         PrintWriter out = spec.commandLine().getOut();
+        resume.applyTo(run, target, !training.dryRun, out);
+        run.check();
+
         Mnist mnist = data.load(spec);
         out.printf(
                 Locale.ROOT,
@@ -97,6 +100,7 @@ final class TrainCommand implements Callable<Integer> {
                 settings.optimizer().label(),
                 settings.learningRate(),
                 settings.seed());
+        resume.printStart(run, out);
         TrainingListener listener = ProgressBar.onConsole(out, spec.commandLine().getErr());
         if (reportDeadUnits) {
             listener = listener.andThen(new DeadUnitCounter(mnist.train(), this::printDeadUnits));
@@ -112,8 +116,12 @@ final class TrainCommand implements Callable<Integer> {
                 out.println("Dry run: model not saved.");
                 return 0;
             }
+            if (trained.diverged()) {
+                resume.diverged(out);
+            }
             SavedModel.save(trained, target); // refuses a diverged run, keeping the old model
             out.printf("Saved %s%n", target);
+            resume.saved(out);
         }
         if (export) {
             Path folder = ServingExport.exportBeside(target);

@@ -94,6 +94,49 @@ public final class AtomicDirectory {
     }
 
     /**
+     * Takes a lock that only one process at a time can hold for {@code target}, for work longer
+     * than one write, e.g. a training run that checkpoints into it: the lock file is {@code
+     * .name.<purpose>.lock} beside it, separate from the lock each write takes.
+     *
+     * @param target the folder the work belongs to
+     * @param purpose a word for the lock file's name, e.g. {@code run}
+     * @param busy what to say when another process holds it, after the target's name
+     * @return the held lock; close it when the work ends
+     * @throws IOException naming the target if another process holds the lock or it cannot be made
+     */
+    public static AutoCloseable exclusive(Path target, String purpose, String busy)
+            throws IOException {
+        Path absolute = target.toAbsolutePath().normalize();
+        Path parent = absolute.getParent();
+        if (parent == null || absolute.getFileName() == null) {
+            throw new IOException(target + ": cannot lock a folder here");
+        }
+        String lockName = "." + absolute.getFileName() + "." + purpose + ".lock";
+        FileChannel channel;
+        try {
+            Files.createDirectories(parent);
+            channel =
+                    FileChannel.open(
+                            parent.resolve(lockName),
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.WRITE);
+        } catch (FileSystemException e) {
+            throw new IOException(target + ": cannot write here (" + Reasons.of(e) + ")", e);
+        }
+        try {
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                channel.close();
+                throw new IOException(target + ": " + busy + " (" + lockName + " is locked)");
+            }
+            return channel::close; // closing the channel releases the lock
+        } catch (OverlappingFileLockException e) {
+            channel.close();
+            throw new IOException(target + ": " + busy + " in this process", e);
+        }
+    }
+
+    /**
      * Repairs what a crash between two steps of an earlier write left: the old folder goes back
      * under the name if the name is empty, and unfinished or superseded copies are removed. Runs
      * under the lock, so no other writer is using them.

@@ -94,6 +94,17 @@ public final class Models {
     }
 
     /**
+     * Seeds the engine's generator for one epoch from the run's seed, so that what an epoch draws
+     * (RReLU's slopes) depends on the seed and the epoch only, and a resumed run draws the same.
+     *
+     * @param seed the run's seed
+     * @param epoch the epoch about to start, from 1
+     */
+    public static void seedEpoch(long seed, int epoch) {
+        Engine.getInstance().setRandomSeed((int) ((seed * 1_000_003L + epoch) & Integer.MAX_VALUE));
+    }
+
+    /**
      * Overwrites a parameter's values in place with {@code values} (an array of its shape, or a
      * number for every element).
      *

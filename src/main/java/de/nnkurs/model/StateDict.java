@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -62,16 +63,101 @@ public final class StateDict {
      * @throws IOException if writing fails
      */
     public static void save(Block block, Path file) throws IOException {
+        Map<String, NDArray> named = new LinkedHashMap<>();
+        for (Map.Entry<String, Parameter> e : parameters(block).entrySet()) {
+            named.put(e.getKey(), e.getValue().getArray());
+        }
+        write(file, named);
+    }
+
+    /**
+     * Writes named arrays atomically, e.g. weights or an optimizer's state; the format follows the
+     * extension.
+     *
+     * @param file a {@code .npz} or {@code .safetensors} path
+     * @param arrays name → array, in the order to write
+     * @throws IOException if writing fails; an earlier file is then kept
+     */
+    public static void write(Path file, Map<String, NDArray> arrays) throws IOException {
         NDList.Encoding encoding = encodingOf(file);
         NDList list = new NDList();
         try (NDManager sub = NDManager.newBaseManager()) {
-            for (Map.Entry<String, Parameter> e : parameters(block).entrySet()) {
-                NDArray copy = e.getValue().getArray().duplicate();
+            for (Map.Entry<String, NDArray> e : arrays.entrySet()) {
+                NDArray copy = e.getValue().duplicate();
                 copy.attach(sub);
                 copy.setName(e.getKey());
                 list.add(copy);
             }
             AtomicFile.write(file, out -> list.encode(out, encoding));
+        }
+    }
+
+    /**
+     * Reads every named array of a {@code .npz} or {@code .safetensors} file, after checking its
+     * declared sizes against the file and a sane bound.
+     *
+     * @param file the file
+     * @param manager the manager that will own the arrays
+     * @return name → array, in the file's order
+     * @throws InvalidDataException naming the file if it is missing, damaged or holds no arrays
+     * @throws IOException if reading fails
+     */
+    public static Map<String, NDArray> read(Path file, NDManager manager) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidDataException(file, "no such file");
+        }
+        try {
+            WeightFiles.check(file); // declared sizes against the file, before DJL allocates them
+        } catch (InvalidDataException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new InvalidDataException(file, "truncated or damaged (" + reason(e) + ")");
+        }
+        NDList list;
+        try (InputStream in = Files.newInputStream(file)) {
+            list = NDList.decode(manager, in);
+        } catch (RuntimeException e) {
+            // DJL's decoders throw whatever their parsing meets; to the user it is one fact.
+            throw new InvalidDataException(file, "not a readable .npz or .safetensors file");
+        }
+        if (list.isEmpty()) {
+            throw new InvalidDataException(
+                    file, "holds no arrays: not a readable .npz or .safetensors file");
+        }
+        Map<String, NDArray> byName = new LinkedHashMap<>();
+        for (NDArray a : list) {
+            if (byName.put(a.getName(), a) != null) {
+                throw new InvalidDataException(file, "holds " + a.getName() + " twice");
+            }
+        }
+        return byName;
+    }
+
+    /**
+     * Fails unless the names are exactly the expected ones, saying which are missing or extra.
+     *
+     * @param file the file the names come from, for the error
+     * @param expected the names there must be
+     * @param found the names there are
+     * @param what what the names belong to, e.g. {@code "the model"}
+     * @throws InvalidDataException naming the file and the differences
+     */
+    public static void checkNames(Path file, Set<String> expected, Set<String> found, String what)
+            throws InvalidDataException {
+        TreeSet<String> missing = new TreeSet<>(expected);
+        missing.removeAll(found);
+        TreeSet<String> extra = new TreeSet<>(found);
+        extra.removeAll(expected);
+        if (!missing.isEmpty() || !extra.isEmpty()) {
+            List<String> parts = new ArrayList<>();
+            if (!missing.isEmpty()) {
+                parts.add("missing " + String.join(", ", missing));
+            }
+            if (!extra.isEmpty()) {
+                parts.add("unexpected " + String.join(", ", extra));
+            }
+            throw new InvalidDataException(
+                    file, "arrays do not match " + what + ": " + String.join("; ", parts));
         }
     }
 
@@ -85,49 +171,10 @@ public final class StateDict {
      * @throws IOException if reading fails
      */
     public static void load(Block block, Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new InvalidDataException(file, "no such file");
-        }
-        try {
-            WeightFiles.check(file); // declared sizes against the file, before DJL allocates them
-        } catch (InvalidDataException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new InvalidDataException(file, "truncated or damaged (" + reason(e) + ")");
-        }
         Map<String, Parameter> params = parameters(block);
-        try (NDManager sub = NDManager.newBaseManager();
-                InputStream in = Files.newInputStream(file)) {
-            NDList list;
-            try {
-                list = NDList.decode(sub, in);
-            } catch (RuntimeException e) {
-                // DJL's decoders throw whatever their parsing meets; to the user it is one fact.
-                throw new InvalidDataException(file, "not a readable .npz or .safetensors file");
-            }
-            Map<String, NDArray> byName = new LinkedHashMap<>();
-            for (NDArray a : list) {
-                byName.put(a.getName(), a);
-            }
-            TreeSet<String> missing = new TreeSet<>(params.keySet());
-            missing.removeAll(byName.keySet());
-            TreeSet<String> extra = new TreeSet<>(byName.keySet());
-            extra.removeAll(params.keySet());
-            if (list.isEmpty()) {
-                throw new InvalidDataException(
-                        file, "holds no arrays: not a readable .npz or .safetensors file");
-            }
-            if (!missing.isEmpty() || !extra.isEmpty()) {
-                List<String> parts = new ArrayList<>();
-                if (!missing.isEmpty()) {
-                    parts.add("missing " + String.join(", ", missing));
-                }
-                if (!extra.isEmpty()) {
-                    parts.add("unexpected " + String.join(", ", extra));
-                }
-                throw new InvalidDataException(
-                        file, "weights do not match the model: " + String.join("; ", parts));
-            }
+        try (NDManager sub = NDManager.newBaseManager()) {
+            Map<String, NDArray> byName = read(file, sub);
+            checkNames(file, params.keySet(), byName.keySet(), "the model");
             for (Map.Entry<String, Parameter> e : params.entrySet()) {
                 NDArray target = e.getValue().getArray();
                 NDArray source = byName.get(e.getKey());

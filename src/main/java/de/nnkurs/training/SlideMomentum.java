@@ -2,9 +2,11 @@ package de.nnkurs.training;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,14 +19,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * only when α changes during training (here a new α affects only the new gradient, in PyTorch the
  * whole velocity). DJL's own {@code Sgd} with {@code optMomentum(β)} uses the slide's form.
  */
-public final class SlideMomentum extends Optimizer {
+public final class SlideMomentum extends Optimizer implements ResumableOptimizer {
 
     /** The slide's default β. */
     public static final float DEFAULT_MOMENTUM = 0.9f;
 
+    /** The velocity's name in a checkpoint, as in {@code torch.optim.SGD}'s state. */
+    private static final String VELOCITY = "momentum_buffer";
+
     private final ParameterTracker learningRateTracker;
     private final float momentum;
     private final Map<String, Map<Device, NDArray>> velocities = new ConcurrentHashMap<>();
+    private final StepCounts steps = new StepCounts();
 
     private SlideMomentum(Builder builder) {
         super(builder);
@@ -46,7 +52,7 @@ public final class SlideMomentum extends Optimizer {
     /** Applies {@code v ← β·v + α·g; θ ← θ − v} in place and zeroes the weight's gradient. */
     @Override
     public void update(String parameterId, NDArray weight, NDArray grad) {
-        float lr = learningRateTracker.getNewValue(parameterId, updateCount(parameterId));
+        float lr = learningRateTracker.getNewValue(parameterId, steps.next(parameterId));
         // v starts at 0; DJL keeps it detached so it outlives each step's arrays.
         NDArray v =
                 withDefaultState(
@@ -57,6 +63,31 @@ public final class SlideMomentum extends Optimizer {
         }
         weight.subi(v); //                 θ ← θ − v
         Gradients.zero(weight); //         optimizer.zero_grad()
+    }
+
+    @Override
+    public List<String> stateNames() {
+        return List.of(StepCounts.NAME, VELOCITY);
+    }
+
+    @Override
+    public Map<String, NDArray> state(String parameterId, NDManager manager) {
+        if (!steps.started(parameterId)) {
+            return Map.of();
+        }
+        NDArray v = velocities.get(parameterId).values().iterator().next();
+        return Map.of(StepCounts.NAME, steps.array(parameterId, manager), VELOCITY, v);
+    }
+
+    @Override
+    public void restore(String parameterId, NDArray weight, Map<String, NDArray> state) {
+        steps.restore(parameterId, state.get(StepCounts.NAME));
+        NDArray v = ResumableOptimizer.copyFor(weight, state.get(VELOCITY));
+        Map<Device, NDArray> old =
+                velocities.put(parameterId, new ConcurrentHashMap<>(Map.of(weight.getDevice(), v)));
+        if (old != null) {
+            old.values().forEach(NDArray::close);
+        }
     }
 
     /** Builds a {@link SlideMomentum}. */

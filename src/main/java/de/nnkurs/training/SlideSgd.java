@@ -1,9 +1,12 @@
 package de.nnkurs.training;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -13,9 +16,10 @@ import java.util.Objects;
  * behind {@code g} differs (see {@link FullBatchGradientDescent}). Like {@code torch.optim.SGD} and
  * DJL's optimizers, each update ends by zeroing the parameter's gradient.
  */
-public final class SlideSgd extends Optimizer {
+public final class SlideSgd extends Optimizer implements ResumableOptimizer {
 
     private final ParameterTracker learningRateTracker;
+    private final StepCounts steps = new StepCounts();
 
     private SlideSgd(Builder builder) {
         super(builder);
@@ -35,11 +39,29 @@ public final class SlideSgd extends Optimizer {
     /** Applies {@code θ ← θ − α·g} to {@code weight} in place and zeroes its gradient. */
     @Override
     public void update(String parameterId, NDArray weight, NDArray grad) {
-        float lr = learningRateTracker.getNewValue(parameterId, updateCount(parameterId));
+        float lr = learningRateTracker.getNewValue(parameterId, steps.next(parameterId));
         try (NDArray step = grad.mul(lr)) {
             weight.subi(step); // θ ← θ − α·g
         }
         Gradients.zero(weight); // optimizer.zero_grad()
+    }
+
+    /** Only the step count, for a learning-rate schedule: plain SGD keeps nothing else. */
+    @Override
+    public List<String> stateNames() {
+        return List.of(StepCounts.NAME);
+    }
+
+    @Override
+    public Map<String, NDArray> state(String parameterId, NDManager manager) {
+        return steps.started(parameterId)
+                ? Map.of(StepCounts.NAME, steps.array(parameterId, manager))
+                : Map.of();
+    }
+
+    @Override
+    public void restore(String parameterId, NDArray weight, Map<String, NDArray> state) {
+        steps.restore(parameterId, state.get(StepCounts.NAME));
     }
 
     /** Builds a {@link SlideSgd}. */

@@ -1,9 +1,11 @@
 package de.nnkurs.training;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.optimizer.Optimizer;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -27,7 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * explicitly at the end of {@link #update}, which makes it the Java home of {@code
  * optimizer.zero_grad()}.
  */
-public final class TorchAdam extends Optimizer {
+public final class TorchAdam extends Optimizer implements ResumableOptimizer {
 
     private final double learningRate;
     private final double beta1;
@@ -35,6 +37,7 @@ public final class TorchAdam extends Optimizer {
     private final double epsilon;
     private final Map<String, NDArray> means = new ConcurrentHashMap<>();
     private final Map<String, NDArray> variances = new ConcurrentHashMap<>();
+    private final StepCounts steps = new StepCounts();
 
     private TorchAdam(Builder builder) {
         super(builder);
@@ -51,7 +54,7 @@ public final class TorchAdam extends Optimizer {
 
     @Override
     public void update(String parameterId, NDArray weight, NDArray grad) {
-        int step = updateCount(parameterId);
+        int step = steps.next(parameterId);
         NDArray m = means.computeIfAbsent(parameterId, k -> weight.zerosLike());
         NDArray v = variances.computeIfAbsent(parameterId, k -> weight.zerosLike());
         double biasCorrection1 = 1 - Math.pow(beta1, step);
@@ -71,6 +74,43 @@ public final class TorchAdam extends Optimizer {
         // optimizer.zero_grad(): the next backward must start from zero, not accumulate.
         try (NDArray own = weight.getGradient()) {
             own.muli(0);
+        }
+    }
+
+    @Override
+    public List<String> stateNames() {
+        return List.of(StepCounts.NAME, "exp_avg", "exp_avg_sq");
+    }
+
+    @Override
+    public Map<String, NDArray> state(String parameterId, NDManager manager) {
+        if (!steps.started(parameterId)) {
+            return Map.of();
+        }
+        NDArray m = means.get(parameterId);
+        return Map.of(
+                StepCounts.NAME,
+                steps.array(parameterId, manager),
+                "exp_avg",
+                m,
+                "exp_avg_sq",
+                variances.get(parameterId));
+    }
+
+    @Override
+    public void restore(String parameterId, NDArray weight, Map<String, NDArray> state) {
+        steps.restore(parameterId, state.get(StepCounts.NAME));
+        replace(means, parameterId, ResumableOptimizer.copyFor(weight, state.get("exp_avg")));
+        replace(
+                variances,
+                parameterId,
+                ResumableOptimizer.copyFor(weight, state.get("exp_avg_sq")));
+    }
+
+    private static void replace(Map<String, NDArray> states, String id, NDArray value) {
+        NDArray old = states.put(id, value);
+        if (old != null) {
+            old.close();
         }
     }
 

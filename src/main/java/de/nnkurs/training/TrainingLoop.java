@@ -17,6 +17,8 @@ import de.nnkurs.data.MnistSplit;
 import de.nnkurs.data.Sampler;
 import de.nnkurs.model.Models;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -30,7 +32,7 @@ import java.util.Random;
  *   <tr><td>{@code trainloader = DataLoader(trainset, batch_size=256, shuffle=True)}</td><td>{@code DataLoader trainloader = new DataLoader(manager, trainset, settings.batchSize(), sampler);}</td></tr>
  *   <tr><td>{@code criterion = nn.CrossEntropyLoss()}</td><td>{@code Loss criterion = settings.createLoss();}</td></tr>
  *   <tr><td>{@code optimizer = optim.Adam(model.parameters(), lr=0.003)}</td><td>{@code Optimizer optimizer = settings.createOptimizer();}</td></tr>
- *   <tr><td>{@code for e in range(epochs):}</td><td>{@code for (int e = 0; e < settings.epochs(); e++)}</td></tr>
+ *   <tr><td>{@code for e in range(epochs):}</td><td>{@code for (int e = start; e < settings.epochs(); e++)}</td></tr>
  *   <tr><td>{@code running_loss = 0}</td><td>{@code double runningLoss = 0;}</td></tr>
  *   <tr><td>{@code for images, labels in trainloader:}</td><td>{@code for (Batch batch : trainloader)}</td></tr>
  *   <tr><td>{@code images = images.view(images.shape[0], -1)}</td><td>{@code NDList images = Models.flatten(batch.getData());}</td></tr>
@@ -92,6 +94,28 @@ public final class TrainingLoop {
             TrainingSettings settings,
             Sampler sampler,
             TrainingListener listener) {
+        try {
+            return train(model, data, settings, sampler, listener, Checkpoints.NONE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // without checkpoints no file is touched
+        }
+    }
+
+    /**
+     * Trains as {@link #train(Model, Mnist, TrainingSettings, Sampler, TrainingListener)}, starting
+     * from a checkpoint and writing one after each epoch as the plan says. A diverged epoch writes
+     * none, so the last good checkpoint stays.
+     *
+     * @throws IOException if the checkpoint cannot be read or written
+     */
+    static TrainingResult train(
+            Model model,
+            Mnist data,
+            TrainingSettings settings,
+            Sampler sampler,
+            TrainingListener listener,
+            Checkpoints checkpoints)
+            throws IOException {
         if (settings.optimizer() == OptimizerKind.GD) {
             throw new IllegalArgumentException(
                     "full-batch gradient descent has no mini-batch loop: use FullBatchTraining");
@@ -116,12 +140,19 @@ public final class TrainingLoop {
         DefaultTrainingConfig config = new DefaultTrainingConfig(criterion).optOptimizer(optimizer);
         try (Trainer trainer = model.newTrainer(config)) {
             trainer.initialize(Models.INPUT_SHAPE);
-            listener.onTrainingBegin(model);
             int batches = settings.batchesPerEpoch(trainloader.size());
+            // 0, or the epochs a resumed checkpoint has finished (range(start_epoch, epochs)).
+            int start =
+                    checkpoints.restore(model.getBlock(), optimizer, batches, stepLosses, epochs);
+            for (int e = 0; e < start; e++) {
+                sampler.nextEpoch(trainset.count()); // the orders of the finished epochs
+            }
+            listener.onTrainingBegin(model);
 
             // for e in range(epochs):
-            for (int e = 0; e < settings.epochs(); e++) {
-                long start = System.nanoTime();
+            for (int e = start; e < settings.epochs(); e++) {
+                Models.seedEpoch(settings.seed(), e + 1);
+                long began = System.nanoTime();
                 // running_loss = 0
                 double runningLoss = 0;
                 int step = 0;
@@ -157,15 +188,20 @@ public final class TrainingLoop {
                         break; // maxBatches (--max-batches, --dry-run) or a NaN loss ends it early
                     }
                 }
-                double seconds = (System.nanoTime() - start) / 1e9;
+                double seconds = (System.nanoTime() - began) / 1e9;
                 predictions = Accuracy.predict(trainer, manager, data.test());
                 double accuracy = Accuracy.of(predictions, data.test());
                 EpochResult result = new EpochResult(e + 1, runningLoss / step, accuracy, seconds);
                 epochs.add(result);
                 listener.onEpoch(result);
                 if (diverged != null) {
-                    break; // no step can bring NaN weights back
+                    break; // no step can bring NaN weights back; the last checkpoint stays
                 }
+                checkpoints.save(model.getBlock(), optimizer, stepLosses, epochs);
+            }
+            if (start == settings.epochs()) {
+                // Resumed after the last epoch (killed before saving): nothing left to train.
+                predictions = Accuracy.predict(trainer, manager, data.test());
             }
         }
         return new TrainingResult(epochs, stepLosses, predictions, diverged);

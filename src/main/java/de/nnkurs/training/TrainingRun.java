@@ -7,6 +7,8 @@ import de.nnkurs.InvalidSettingException;
 import de.nnkurs.data.Mnist;
 import de.nnkurs.data.OrderFile;
 import de.nnkurs.data.Sampler;
+import de.nnkurs.data.Sha256;
+import de.nnkurs.io.AtomicDirectory;
 import de.nnkurs.io.FileChecks;
 import de.nnkurs.model.Architecture;
 import de.nnkurs.model.Models;
@@ -16,9 +18,13 @@ import de.nnkurs.model.Variant;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -46,6 +52,8 @@ public final class TrainingRun {
     private Path order;
     private Path saveOrder;
     private Consumer<Block> beforeTraining = block -> {};
+    private Path checkpointTo;
+    private Checkpoints.Saved resumeFrom;
 
     private TrainingRun(TrainingSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -150,6 +158,37 @@ public final class TrainingRun {
         return this;
     }
 
+    /**
+     * Writes a checkpoint into this folder after every epoch (weights, optimizer state, results),
+     * replacing the previous one atomically; while the run lasts, no other run can use the folder.
+     *
+     * @param dir e.g. {@code Checkpoints.beside(Path.of("models/mnist"))}
+     * @return this run
+     */
+    public TrainingRun checkpoints(Path dir) {
+        checkpointTo = Objects.requireNonNull(dir, "dir");
+        return this;
+    }
+
+    /**
+     * Continues the run that wrote this checkpoint: from its weights, optimizer state and epoch, so
+     * that the remaining steps are those the run would have taken uninterrupted. The settings,
+     * network and data must be the checkpoint's; the number of epochs may be larger.
+     *
+     * @param dir a checkpoint folder
+     * @return this run
+     * @throws IOException naming the file if the checkpoint is missing or damaged
+     */
+    public TrainingRun resumeFrom(Path dir) throws IOException {
+        resumeFrom = Checkpoints.read(dir);
+        return this;
+    }
+
+    /** Returns the epochs the checkpoint being resumed has finished; 0 if the run starts afresh. */
+    public int resumedEpochs() {
+        return resumeFrom == null ? 0 : resumeFrom.epochsDone();
+    }
+
     /** Returns the settings. */
     public TrainingSettings settings() {
         return settings;
@@ -182,6 +221,52 @@ public final class TrainingRun {
         if (order != null && saveOrder != null) {
             throw new InvalidSettingException("order", "and save-order exclude each other");
         }
+        if (resumeFrom != null) {
+            if (settings.optimizer() == OptimizerKind.GD
+                    || settings.optimizer() == OptimizerKind.DJL_ADAM) {
+                throw new InvalidSettingException(
+                        "resume",
+                        settings.optimizer().label()
+                                + " cannot resume: "
+                                + (settings.optimizer() == OptimizerKind.GD
+                                        ? "full-batch training writes no checkpoints"
+                                        : "DJL keeps its moments where no checkpoint can reach"
+                                                + " them; use adam"));
+            }
+            resumeFrom.checkSameRun(describe(null), Set.of(DATA));
+            if (settings.epochs() < resumeFrom.epochsDone()) {
+                throw new InvalidSettingException(
+                        "epochs",
+                        "must be at least the "
+                                + resumeFrom.epochsDone()
+                                + " epoch(s) "
+                                + resumeFrom.dir()
+                                + " has finished, got "
+                                + settings.epochs());
+            }
+        }
+    }
+
+    private static final String DATA = "data";
+
+    /** What makes a run the same run, under the command line's names, for its checkpoints. */
+    private Map<String, String> describe(Map<String, String> dataSha256) {
+        Map<String, String> run = new LinkedHashMap<>();
+        run.put("batch-size", Integer.toString(settings.batchSize()));
+        run.put("lr", Double.toString(settings.learningRate()));
+        run.put("seed", Long.toString(settings.seed()));
+        run.put("max-batches", Integer.toString(settings.maxBatches()));
+        run.put("optimizer", settings.optimizer().label());
+        run.put("momentum", Double.toString(settings.momentum()));
+        run.put("loss", settings.loss().label());
+        run.put("hidden", architecture.hiddenSpec());
+        run.put("activation", architecture.activation().label());
+        run.put("variant", architecture.variant().label());
+        run.put("order", order == null ? "shuffled by the seed" : "file sha256 " + orderSha256());
+        if (dataSha256 != null) {
+            run.put(DATA, new TreeMap<>(dataSha256).toString());
+        }
+        return run;
     }
 
     /**
@@ -196,6 +281,33 @@ public final class TrainingRun {
         if (data == null) {
             throw new IllegalStateException("no data to train on: call data(mnist) first");
         }
+        Checkpoints plan = Checkpoints.NONE;
+        AutoCloseable runLock = null;
+        if (checkpointTo != null || resumeFrom != null) {
+            Map<String, String> run = describe(data.sha256());
+            if (resumeFrom != null) {
+                resumeFrom.checkSameRun(run, Set.of());
+            }
+            if (checkpointTo != null) {
+                runLock =
+                        AtomicDirectory.exclusive(
+                                checkpointTo,
+                                "run",
+                                "another run is training into it right now; try again when it"
+                                        + " has finished");
+            }
+            plan = Checkpoints.plan(checkpointTo, resumeFrom, run);
+        }
+        try (AutoCloseable held = runLock) {
+            return run(listener, plan);
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(checkpointTo + ": cannot release the run's lock", e);
+        }
+    }
+
+    private TrainedModel run(TrainingListener listener, Checkpoints plan) throws IOException {
         Model model = Model.newInstance("mnist");
         try {
             Block block = Models.sequential(architecture); // model = nn.Sequential(...)
@@ -211,11 +323,20 @@ public final class TrainingRun {
             TrainingResult result =
                     settings.optimizer() == OptimizerKind.GD
                             ? FullBatchTraining.train(model, data, settings, listener)
-                            : TrainingLoop.train(model, data, settings, sampler(model), listener);
+                            : TrainingLoop.train(
+                                    model, data, settings, sampler(model), listener, plan);
             return new TrainedModel(model, architecture, settings, result, data.sha256());
         } catch (IOException | RuntimeException e) {
             model.close();
             throw e;
+        }
+    }
+
+    private String orderSha256() {
+        try {
+            return Sha256.of(order);
+        } catch (IOException e) {
+            throw new InvalidSettingException("order", order + ": cannot be read (" + e + ")");
         }
     }
 

@@ -1,0 +1,101 @@
+package de.nnkurs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import de.nnkurs.data.Mnist;
+import de.nnkurs.training.Checkpoints;
+import de.nnkurs.training.TrainedModel;
+import de.nnkurs.training.TrainingListener;
+import de.nnkurs.training.TrainingRun;
+import de.nnkurs.training.TrainingSettings;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code train --resume} and the checkpoint beside the output folder. */
+class ResumeCommandTest extends CommandLineTest {
+
+    @TempDir Path tmp;
+
+    private List<String> train(Path model, String... more) throws IOException {
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "train",
+                                "--epochs",
+                                "2",
+                                "--max-batches",
+                                "3",
+                                "--data-dir",
+                                tinyData(tmp).toString(),
+                                "--output",
+                                model.toString()));
+        args.addAll(List.of(more));
+        return args;
+    }
+
+    /** Leaves the checkpoint of a run with {@link #train}'s options killed after epoch 1. */
+    private void checkpointAfterOneEpoch(Path model) throws IOException {
+        Mnist data = Mnist.load(tinyData(tmp));
+        TrainingRun run =
+                TrainingRun.of(TrainingSettings.lesson().withEpochs(1).withMaxBatches(3))
+                        .checkpoints(Checkpoints.beside(model))
+                        .data(data);
+        try (TrainedModel trained = run.run(TrainingListener.NONE)) {
+            assertFalse(trained.diverged());
+        }
+    }
+
+    @Test
+    void resumingWithoutACheckpointIsAUsageErrorNamingTheFolder() throws IOException {
+        Path model = tmp.resolve("m");
+        assertEquals(2, run(train(model, "--resume").toArray(String[]::new)));
+        assertOneLineError("--resume " + Checkpoints.beside(model) + ": no checkpoint here");
+    }
+
+    @Test
+    void aCompleteRunRemovesItsCheckpoint() throws IOException {
+        Path model = tmp.resolve("m");
+        assertEquals(0, run(train(model).toArray(String[]::new)), err.toString());
+        assertTrue(Files.isDirectory(model));
+        assertFalse(Files.exists(Checkpoints.beside(model)));
+    }
+
+    @Test
+    void aRunResumesAfterItsLastEpochAndSaves() throws IOException {
+        Path model = tmp.resolve("m");
+        Path checkpoint = Checkpoints.beside(model);
+        checkpointAfterOneEpoch(model);
+        assertEquals(0, run(train(model, "--resume").toArray(String[]::new)), err.toString());
+        String printed = out.toString();
+        assertTrue(
+                printed.contains("Resuming from " + checkpoint + " after epoch 1 of 2"), printed);
+        assertTrue(printed.contains("Test accuracy after 2 epoch(s)"), printed);
+        assertFalse(Files.exists(checkpoint), "removed once the model is saved");
+    }
+
+    @Test
+    void resumingWithOtherOptionsSaysWhichOneDiffers() throws IOException {
+        Path model = tmp.resolve("m");
+        checkpointAfterOneEpoch(model);
+        assertEquals(2, run(train(model, "--resume", "--lr", "0.01").toArray(String[]::new)));
+        assertOneLineError("lr 0.003, this one has 0.01");
+    }
+
+    @Test
+    void aFreshRunNotesTheCheckpointItWillReplace() throws IOException {
+        Path model = tmp.resolve("m");
+        checkpointAfterOneEpoch(model);
+        assertEquals(0, run(train(model).toArray(String[]::new)), err.toString());
+        assertTrue(
+                out.toString().contains("holds an interrupted run's checkpoint"), out.toString());
+    }
+}

@@ -1,0 +1,223 @@
+package de.nnkurs.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import de.nnkurs.InvalidSettingException;
+import de.nnkurs.Synthetic;
+import de.nnkurs.data.InvalidDataException;
+import de.nnkurs.data.Mnist;
+import de.nnkurs.model.Architecture;
+import de.nnkurs.model.HiddenActivation;
+import de.nnkurs.model.Variant;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Checkpoints after every epoch and {@code resumeFrom}: a resumed run takes exactly the steps the
+ * uninterrupted run takes, also after a SIGKILL in the middle of an epoch.
+ */
+class CheckpointsTest {
+
+    static final Mnist DATA = Synthetic.mnist(640, 50);
+    static final Architecture NETWORK =
+            new Architecture(List.of(16, 16), HiddenActivation.RELU, Variant.SLIDES);
+
+    /** 3 epochs of 10 steps of 64, Adam. */
+    static final TrainingSettings SETTINGS =
+            new TrainingSettings(3, 64, 0.003, 7, 0, OptimizerKind.ADAM);
+
+    @TempDir Path tmp;
+
+    private static List<Float> losses(TrainingRun run) throws IOException {
+        try (TrainedModel trained = run.data(DATA).run(TrainingListener.NONE)) {
+            assertFalse(trained.diverged());
+            return trained.result().stepLosses();
+        }
+    }
+
+    private static TrainingRun run(TrainingSettings settings) {
+        return TrainingRun.of(settings).architecture(NETWORK);
+    }
+
+    private static void assertSameSteps(List<Float> expected, List<Float> actual) {
+        assertEquals(expected.size(), actual.size(), "number of steps");
+        for (int i = 0; i < expected.size(); i++) {
+            // Bit for bit: the resumed run must be the same computation, not a close one.
+            assertEquals(
+                    Float.floatToIntBits(expected.get(i)),
+                    Float.floatToIntBits(actual.get(i)),
+                    "step " + (i + 1) + ": " + expected.get(i) + " vs " + actual.get(i));
+        }
+    }
+
+    private void assertResumedRunEqualsUninterrupted(TrainingSettings settings, Architecture net)
+            throws IOException {
+        Path dir = tmp.resolve(settings.optimizer().label() + "-" + net.activation().label());
+        List<Float> uninterrupted = losses(TrainingRun.of(settings).architecture(net));
+        losses(TrainingRun.of(settings.withEpochs(1)).architecture(net).checkpoints(dir));
+        List<Float> resumed = losses(TrainingRun.of(settings).architecture(net).resumeFrom(dir));
+        assertSameSteps(uninterrupted, resumed);
+    }
+
+    @Test
+    void aCheckpointIsWrittenAfterEveryEpoch() throws IOException {
+        Path dir = tmp.resolve("m.checkpoint");
+        losses(run(SETTINGS).checkpoints(dir));
+        Checkpoints.Saved saved = Checkpoints.read(dir);
+        assertEquals(3, saved.epochsDone());
+        assertEquals(List.of(1, 2, 3), saved.epochs().stream().map(EpochResult::epoch).toList());
+        assertTrue(Checkpoints.isCheckpoint(dir));
+    }
+
+    @Test
+    void adamResumesWithItsMomentsAndStepCount() throws IOException {
+        assertResumedRunEqualsUninterrupted(SETTINGS, NETWORK);
+    }
+
+    @Test
+    void momentumResumesWithItsVelocity() throws IOException {
+        assertResumedRunEqualsUninterrupted(
+                SETTINGS.withOptimizer(OptimizerKind.MOMENTUM).withLearningRate(0.05), NETWORK);
+    }
+
+    @Test
+    void sgdResumes() throws IOException {
+        assertResumedRunEqualsUninterrupted(
+                SETTINGS.withOptimizer(OptimizerKind.SGD).withLearningRate(0.05), NETWORK);
+    }
+
+    @Test
+    void rreluResumesWithTheSameRandomSlopes() throws IOException {
+        assertResumedRunEqualsUninterrupted(
+                SETTINGS, new Architecture(List.of(16), HiddenActivation.RRELU, Variant.SLIDES));
+    }
+
+    @Test
+    void aResumedRunMayGoOnForMoreEpochs() throws IOException {
+        Path dir = tmp.resolve("more.checkpoint");
+        losses(run(SETTINGS.withEpochs(2)).checkpoints(dir));
+        List<Float> four = losses(run(SETTINGS.withEpochs(4)));
+        assertSameSteps(four, losses(run(SETTINGS.withEpochs(4)).resumeFrom(dir)));
+    }
+
+    @Test
+    void anotherRunsCheckpointIsRefusedNamingTheDifference() throws IOException {
+        Path dir = tmp.resolve("lr.checkpoint");
+        losses(run(SETTINGS.withEpochs(1)).checkpoints(dir));
+        TrainingRun other = run(SETTINGS.withLearningRate(0.01)).resumeFrom(dir);
+        InvalidSettingException e = assertThrows(InvalidSettingException.class, other::check);
+        assertEquals("resume", e.setting());
+        assertTrue(e.getMessage().contains("lr 0.003, this one has 0.01"), e.getMessage());
+    }
+
+    @Test
+    void fewerEpochsThanTheCheckpointHasAreRefused() throws IOException {
+        Path dir = tmp.resolve("few.checkpoint");
+        losses(run(SETTINGS.withEpochs(2)).checkpoints(dir));
+        TrainingRun shorter = run(SETTINGS.withEpochs(1)).resumeFrom(dir);
+        InvalidSettingException e = assertThrows(InvalidSettingException.class, shorter::check);
+        assertEquals("epochs", e.setting());
+    }
+
+    @Test
+    void djlAdamCannotResume() throws IOException {
+        Path dir = tmp.resolve("djl.checkpoint");
+        losses(run(SETTINGS.withEpochs(1)).checkpoints(dir));
+        TrainingRun djl = run(SETTINGS.withOptimizer(OptimizerKind.DJL_ADAM)).resumeFrom(dir);
+        InvalidSettingException e = assertThrows(InvalidSettingException.class, djl::check);
+        assertTrue(e.getMessage().contains("djl-adam cannot resume"), e.getMessage());
+    }
+
+    @Test
+    void aDamagedOptimizerStateIsRefusedNamingTheFile() throws IOException {
+        Path dir = tmp.resolve("bad.checkpoint");
+        losses(run(SETTINGS.withEpochs(1)).checkpoints(dir));
+        Path state = dir.resolve(Checkpoints.OPTIMIZER);
+        byte[] bytes = Files.readAllBytes(state);
+        Files.write(state, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        InvalidDataException e =
+                assertThrows(
+                        InvalidDataException.class, () -> losses(run(SETTINGS).resumeFrom(dir)));
+        assertTrue(e.getMessage().startsWith(state.toString()), e.getMessage());
+    }
+
+    @Test
+    void aFolderThatIsNotACheckpointIsNeitherReadNorReplaced() throws IOException {
+        Path dir = tmp.resolve("notes");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("checkpoint.json"), "{}");
+        Files.writeString(dir.resolve("notes.txt"), "mine");
+        assertThrows(InvalidDataException.class, () -> Checkpoints.read(dir));
+        assertThrows(IOException.class, () -> losses(run(SETTINGS.withEpochs(1)).checkpoints(dir)));
+        assertEquals("mine", Files.readString(dir.resolve("notes.txt")));
+        assertFalse(Checkpoints.delete(dir));
+    }
+
+    @Test
+    void aDivergedEpochKeepsTheLastGoodCheckpoint() throws IOException {
+        Path dir = tmp.resolve("nan.checkpoint");
+        losses(run(SETTINGS.withEpochs(1)).checkpoints(dir));
+        byte[] before = Files.readAllBytes(dir.resolve(Checkpoints.WEIGHTS));
+        try (TrainedModel diverged =
+                run(SETTINGS.withLearningRate(1e30))
+                        .checkpoints(dir)
+                        .data(DATA)
+                        .run(TrainingListener.NONE)) {
+            assertTrue(diverged.diverged());
+        }
+        assertEquals(1, Checkpoints.read(dir).epochsDone());
+        assertTrue(
+                java.util.Arrays.equals(
+                        before, Files.readAllBytes(dir.resolve(Checkpoints.WEIGHTS))));
+    }
+
+    @Test
+    void aRunKilledMidEpochResumesWithTheStepsItWouldHaveTaken() throws Exception {
+        Path dir = tmp.resolve("killed.checkpoint");
+        Process child =
+                new ProcessBuilder(
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                "-Dai.djl.pytorch.num_threads=1",
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                TrainChild.class.getName(),
+                                dir.toString(),
+                                "2",
+                                "4")
+                        .redirectError(ProcessBuilder.Redirect.DISCARD)
+                        .start();
+        try {
+            BufferedReader out =
+                    new BufferedReader(
+                            new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("paused at epoch 2 step 4", out.readLine());
+            // While it trains, no second run may write its checkpoints.
+            IOException busy =
+                    assertThrows(IOException.class, () -> losses(run(SETTINGS).checkpoints(dir)));
+            assertTrue(
+                    busy.getMessage().contains("another run is training into it"),
+                    busy.getMessage());
+        } finally {
+            child.destroyForcibly(); // SIGKILL in the middle of epoch 2
+            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+        }
+        assertEquals(1, Checkpoints.read(dir).epochsDone());
+        List<Float> uninterrupted = losses(run(SETTINGS));
+        List<Float> resumed = losses(run(SETTINGS).checkpoints(dir).resumeFrom(dir));
+        assertSameSteps(uninterrupted, resumed);
+        assertEquals(3, Checkpoints.read(dir).epochsDone());
+    }
+}
