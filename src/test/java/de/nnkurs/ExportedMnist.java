@@ -42,10 +42,9 @@ public final class ExportedMnist {
         return SERVING.resolve("mnist");
     }
 
-    /** Returns the zip written beside the folder. */
+    /** Returns the zip written beside the model store. */
     public static Path zip() throws IOException {
-        folder();
-        return SERVING.resolve("mnist.zip");
+        return ServingExport.zipFor(folder());
     }
 
     /** Lists a folder's file names, sorted, without the writers' lock files. */

@@ -56,7 +56,7 @@ class ReadmeSnippetIT {
             assertTrue(output.contains("Guess[digit=7"), "test image 0 is a 7:\n" + output);
             assertTrue(
                     Files.isRegularFile(work.resolve("models/serving/jshell/serving.properties")));
-            assertTrue(Files.isRegularFile(work.resolve("models/serving/jshell.zip")));
+            assertTrue(Files.isRegularFile(work.resolve("models/serving-zip/jshell.zip")));
         } finally {
             p.destroyForcibly();
         }

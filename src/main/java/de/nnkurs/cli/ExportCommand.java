@@ -19,7 +19,9 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         description =
                 "Export a trained model for DJL Serving: DIR/<name>/ (parameters,"
-                        + " serving.properties, synset.txt, metadata.json) and DIR/<name>.zip.")
+                        + " serving.properties, synset.txt, metadata.json), and the same files as"
+                        + " DIR-zip/<name>.zip; DIR holds model folders only, so DJL Serving can"
+                        + " use it as its model store.")
 final class ExportCommand implements Callable<Integer> {
 
     /** Where exports go unless {@code --to} says otherwise. */
@@ -38,7 +40,8 @@ final class ExportCommand implements Callable<Integer> {
             names = "--to",
             paramLabel = "DIR",
             defaultValue = DEFAULT_ROOT,
-            description = "folder that receives the export (default: ${DEFAULT-VALUE})")
+            description =
+                    "model store that receives the export folder (default: ${DEFAULT-VALUE})")
     private Path root;
 
     @Override
@@ -51,7 +54,9 @@ final class ExportCommand implements Callable<Integer> {
                             + " (train a model first: nnkurs train)");
         }
         Path folder = ServingExport.export(model, root);
-        spec.commandLine().getOut().printf("Exported %s and %s.zip%n", folder, folder);
+        spec.commandLine()
+                .getOut()
+                .printf("Exported %s and %s%n", folder, ServingExport.zipFor(folder));
         return 0;
     }
 }

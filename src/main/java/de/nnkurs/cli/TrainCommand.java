@@ -125,7 +125,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (export) {
             Path folder = ServingExport.exportBeside(target);
-            out.printf("Exported %s and %s.zip%n", folder, folder);
+            out.printf("Exported %s and %s%n", folder, ServingExport.zipFor(folder));
         }
         return 0;
     }

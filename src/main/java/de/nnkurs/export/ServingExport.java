@@ -20,10 +20,10 @@ import de.nnkurs.model.HiddenActivation;
 import de.nnkurs.model.StateDict;
 
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +33,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 /**
@@ -65,8 +66,10 @@ public final class ServingExport {
     private ServingExport() {}
 
     /**
-     * Writes {@code <root>/<name>/} and {@code <root>/<name>.zip} for the model trained in {@code
-     * trainedDir}; both are written under temporary names and renamed when complete.
+     * Writes {@code <root>/<name>/} for the model trained in {@code trainedDir}, and the same files
+     * as {@code <root>-zip/<name>.zip} ({@link #zipFor}); both are written under temporary names
+     * and renamed when complete, and {@code <root>} holds nothing else, so that DJL Serving can use
+     * it as its model store. Locks and temporary copies go to {@code .<root>.work} beside it.
      *
      * @param trainedDir a folder written by {@code train}
      * @param root the folder that receives the export, e.g. {@code models/serving}
@@ -95,7 +98,12 @@ public final class ServingExport {
                     trainedDir,
                     "the export would replace the trained model itself; choose another --to");
         }
-        Path zip = root.resolve(name + ".zip");
+        Path zip = zipFor(folder);
+        Path scratch = scratchFor(root);
+        if (Files.exists(zip, LinkOption.NOFOLLOW_LINKS) && !isExportZip(zip)) {
+            throw new InvalidDataException(
+                    zip, "exists and is not an exported model's zip; not replacing it");
+        }
         try (Model trained = SavedModel.load(trainedDir);
                 Model served = Model.newInstance(name, "PyTorch")) {
             Block mlp = new Mlp(Lesson.INPUT, Lesson.OUTPUT, hidden);
@@ -106,39 +114,37 @@ public final class ServingExport {
                     new Shape(1, 1, Lesson.IMAGE_SIDE, Lesson.IMAGE_SIDE));
             foldInto(StateDict.parameters(trained.getBlock()).values(), mlp);
             served.setProperty("Epoch", Integer.toString(meta.epochs()));
-            // A temporary zip first: a failure below leaves both the old folder and old zip.
-            Files.createDirectories(root);
+            Files.createDirectories(zip.getParent());
+            Files.createDirectories(scratch);
+            removeOldLayout(root, name, zip);
             Path partialZip =
-                    Files.createFile(
-                            root.resolve("." + name + "." + UUID.randomUUID() + ".zip.partial"));
+                    scratch.resolve("." + name + "." + UUID.randomUUID() + ".zip.partial");
             try {
                 AtomicDirectory.write(
                         folder,
+                        scratch,
                         existing ->
                                 Files.isRegularFile(existing.resolve(PROPERTIES))
                                         && FileChecks.entriesOtherThan(existing, SERVED_FILES)
                                                 .isEmpty(),
                         "an exported model (exactly what export writes)",
                         dir -> {
+                            cleanPartialZips(scratch, name, partialZip);
                             served.save(dir, name);
                             Files.writeString(
                                     dir.resolve(PROPERTIES), properties(name, meta, hidden));
                             Files.writeString(dir.resolve(SYNSET), synset());
-                            try (Writer w =
-                                    Files.newBufferedWriter(
-                                            dir.resolve(ModelMetadata.FILE_NAME),
-                                            StandardCharsets.UTF_8)) {
-                                w.write(
-                                        Files.readString(
-                                                trainedDir.resolve(ModelMetadata.FILE_NAME)));
-                            }
-                            zip(dir, name, partialZip);
+                            Files.copy(
+                                    trainedDir.resolve(ModelMetadata.FILE_NAME),
+                                    dir.resolve(ModelMetadata.FILE_NAME));
+                            zip(dir, partialZip);
+                            // The folder and the zip never disagree: the old zip goes before the
+                            // folder is replaced and the new one comes after, so a crash in
+                            // between leaves a folder without a zip, which the next export fills.
+                            Files.deleteIfExists(zip);
                         });
-                Files.move(
-                        partialZip,
-                        zip,
-                        java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                AtomicDirectory.pauseForTests("zip-pending");
+                Files.move(partialZip, zip, StandardCopyOption.ATOMIC_MOVE);
             } finally {
                 Files.deleteIfExists(partialZip);
             }
@@ -147,8 +153,85 @@ public final class ServingExport {
     }
 
     /**
+     * Returns where the zip of an exported folder goes: beside the model store, not in it, e.g.
+     * {@code models/serving/mnist} → {@code models/serving-zip/mnist.zip}. DJL Serving's model
+     * store must hold model folders only.
+     *
+     * @param folder an exported folder, {@code <store>/<name>}
+     * @return {@code <store>-zip/<name>.zip}
+     */
+    public static Path zipFor(Path folder) {
+        Path absolute = folder.toAbsolutePath().normalize();
+        Path store = absolute.getParent();
+        if (store == null || store.getParent() == null || absolute.getFileName() == null) {
+            throw new IllegalArgumentException(
+                    folder + ": an export needs a folder inside a folder");
+        }
+        return store.resolveSibling(store.getFileName() + "-zip")
+                .resolve(absolute.getFileName() + ".zip");
+    }
+
+    /** The folder for the locks and temporary copies of a store's exports, beside the store. */
+    private static Path scratchFor(Path root) {
+        Path store = root.toAbsolutePath().normalize();
+        return store.resolveSibling("." + store.getFileName() + ".work");
+    }
+
+    /** Whether a file is a zip this export wrote: only the files of an exported folder. */
+    private static boolean isExportZip(Path zip) {
+        if (!Files.isRegularFile(zip, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        try (ZipFile file = new ZipFile(zip.toFile())) {
+            return file.stream()
+                    .map(ZipEntry::getName)
+                    .map(n -> n.substring(n.indexOf('/') + 1)) // older exports: under <name>/
+                    .allMatch(
+                            n ->
+                                    n.isEmpty()
+                                            || SERVED_FILES.stream()
+                                                    .anyMatch(p -> p.matcher(n).matches()));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Removes partial zips that an interrupted export left, and says so. */
+    private static void cleanPartialZips(Path scratch, String name, Path current)
+            throws IOException {
+        String prefix = "." + name + ".";
+        try (Stream<Path> entries = Files.list(scratch)) {
+            for (Path p : entries.toList()) {
+                String n = p.getFileName().toString();
+                if (n.startsWith(prefix) && n.endsWith(".zip.partial") && !p.equals(current)) {
+                    Files.deleteIfExists(p);
+                    AtomicDirectory.notice(
+                            scratch + ": removed " + n + ", left by an interrupted export");
+                }
+            }
+        }
+    }
+
+    /**
+     * Removes what older versions put inside the store (the zip and the lock file), which keeps DJL
+     * Serving from using it as a model store; only files an export wrote are removed.
+     */
+    private static void removeOldLayout(Path root, String name, Path zip) throws IOException {
+        Path oldZip = root.resolve(name + ".zip");
+        if (isExportZip(oldZip)) {
+            Files.delete(oldZip);
+            AtomicDirectory.notice(
+                    oldZip + ": removed; the zip now goes to " + zip + ", outside the model store");
+        }
+        Path oldLock = root.resolve("." + name + ".lock");
+        if (Files.isRegularFile(oldLock, LinkOption.NOFOLLOW_LINKS) && Files.size(oldLock) == 0) {
+            Files.delete(oldLock);
+        }
+    }
+
+    /**
      * Exports into {@code serving/} beside the trained model's folder, e.g. {@code models/mnist} to
-     * {@code models/serving/mnist} and {@code models/serving/mnist.zip}.
+     * {@code models/serving/mnist}, with the zip in {@code models/serving-zip/mnist.zip}.
      *
      * @param trainedDir a saved model folder
      * @return the exported folder
@@ -247,15 +330,19 @@ public final class ServingExport {
         }
     }
 
-    /** Zips the folder's files under a top-level {@code <name>/}, as DJL's model archives do. */
-    private static void zip(Path dir, String name, Path zipFile) throws IOException {
+    /**
+     * Zips the folder's files at the zip's top level: DJL Serving unpacks such a zip into a folder
+     * it can delete whole when the model is unregistered (with a top-level folder, it leaves an
+     * empty folder behind that fails the next registration of the same zip).
+     */
+    private static void zip(Path dir, Path zipFile) throws IOException {
         AtomicFile.write(
                 zipFile,
                 out -> {
                     try (ZipOutputStream zos = new ZipOutputStream(out);
                             Stream<Path> files = Files.list(dir)) {
                         for (Path f : files.sorted().toList()) {
-                            zos.putNextEntry(new ZipEntry(name + "/" + f.getFileName()));
+                            zos.putNextEntry(new ZipEntry(f.getFileName().toString()));
                             Files.copy(f, zos);
                             zos.closeEntry();
                         }

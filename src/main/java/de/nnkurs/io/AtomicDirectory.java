@@ -60,20 +60,45 @@ public final class AtomicDirectory {
     public static void write(
             Path target, Predicate<Path> replaceable, String kind, Contents contents)
             throws IOException {
+        Path parent = target.toAbsolutePath().normalize().getParent();
+        if (parent == null) {
+            throw new IOException(target + ": cannot write a folder here");
+        }
+        write(target, parent, replaceable, kind, contents);
+    }
+
+    /**
+     * Writes {@code target} atomically as {@link #write(Path, Predicate, String, Contents)} does,
+     * but keeps the lock file and the temporary and superseded copies in {@code scratch} instead of
+     * beside it: for a folder of folders that must hold nothing else, such as a DJL Serving model
+     * store.
+     *
+     * @param target the folder to create or replace
+     * @param scratch a folder on the same file system, created if missing
+     * @param replaceable says whether an existing, non-empty folder may be replaced
+     * @param kind what such a folder is, for the error
+     * @param contents what goes into it
+     * @throws IOException if writing fails; {@code target} is then unchanged
+     */
+    public static void write(
+            Path target, Path scratch, Predicate<Path> replaceable, String kind, Contents contents)
+            throws IOException {
         Path absolute = target.toAbsolutePath().normalize();
         Path parent = absolute.getParent();
         if (parent == null || absolute.getFileName() == null) {
             throw new IOException(target + ": cannot write a folder here");
         }
         String name = absolute.getFileName().toString();
+        Path work = scratch.toAbsolutePath().normalize();
         try {
             Files.createDirectories(parent);
+            Files.createDirectories(work);
         } catch (FileSystemException e) {
             throw new IOException(target + ": cannot write here (" + Reasons.of(e) + ")", e);
         }
         try (FileChannel lockFile =
                         FileChannel.open(
-                                parent.resolve("." + name + ".lock"),
+                                work.resolve("." + name + ".lock"),
                                 StandardOpenOption.CREATE,
                                 StandardOpenOption.WRITE);
                 FileLock lock = lockFile.tryLock()) {
@@ -84,8 +109,8 @@ public final class AtomicDirectory {
                                 + name
                                 + ".lock is locked); try again when it has finished");
             }
-            recover(absolute, target);
-            replace(absolute, target, replaceable, kind, contents);
+            recover(absolute, work, target);
+            replace(absolute, work, target, replaceable, kind, contents);
         } catch (OverlappingFileLockException e) {
             throw new IOException(target + ": this process is already writing it", e);
         } catch (FileSystemException e) {
@@ -141,10 +166,9 @@ public final class AtomicDirectory {
      * under the name if the name is empty, and unfinished or superseded copies are removed. Runs
      * under the lock, so no other writer is using them.
      */
-    private static void recover(Path absolute, Path target) throws IOException {
-        Path parent = absolute.getParent();
+    private static void recover(Path absolute, Path work, Path target) throws IOException {
         String name = absolute.getFileName().toString();
-        List<Path> olds = leftovers(parent, name, "old");
+        List<Path> olds = leftovers(work, name, "old");
         if (!Files.exists(absolute, LinkOption.NOFOLLOW_LINKS) && !olds.isEmpty()) {
             Path old = olds.get(olds.size() - 1);
             Files.move(old, absolute, StandardCopyOption.ATOMIC_MOVE);
@@ -152,7 +176,7 @@ public final class AtomicDirectory {
             olds = olds.subList(0, olds.size() - 1);
         }
         List<Path> stale = new ArrayList<>(olds);
-        stale.addAll(leftovers(parent, name, "partial"));
+        stale.addAll(leftovers(work, name, "partial"));
         for (Path p : stale) {
             deleteTree(p);
             notices.accept(
@@ -200,9 +224,13 @@ public final class AtomicDirectory {
 
     /** Writes a complete copy beside the target, then swaps it in with two renames. */
     private static void replace(
-            Path absolute, Path target, Predicate<Path> replaceable, String kind, Contents contents)
+            Path absolute,
+            Path work,
+            Path target,
+            Predicate<Path> replaceable,
+            String kind,
+            Contents contents)
             throws IOException {
-        Path parent = absolute.getParent();
         String name = absolute.getFileName().toString();
         if (Files.exists(absolute)) {
             if (!Files.isDirectory(absolute)) {
@@ -213,7 +241,7 @@ public final class AtomicDirectory {
                         target + ": exists and is not " + kind + "; not replacing it");
             }
         }
-        Path partial = Files.createDirectory(parent.resolve(hidden(name, "partial")));
+        Path partial = Files.createDirectory(work.resolve(hidden(name, "partial")));
         try {
             try {
                 contents.writeTo(partial);
@@ -224,7 +252,7 @@ public final class AtomicDirectory {
             if (Files.exists(absolute)) {
                 // A crash from here to the delete leaves the old folder under a hidden name;
                 // the next write puts it back (recover) if the new one did not arrive.
-                Path old = parent.resolve(hidden(name, "old"));
+                Path old = work.resolve(hidden(name, "old"));
                 Files.move(absolute, old, StandardCopyOption.ATOMIC_MOVE);
                 pause("moved-aside");
                 try {
@@ -257,6 +285,25 @@ public final class AtomicDirectory {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * Tells the user about a repair or clean-up, where the notices go.
+     *
+     * @param line one line, starting with the file it is about
+     */
+    public static void notice(String line) {
+        notices.accept(line);
+    }
+
+    /**
+     * Stops for good at a named step when the system property {@value #PAUSE} names it, like the
+     * steps of {@link #write}: for the crash tests of writers built on it.
+     *
+     * @param step the step's name
+     */
+    public static void pauseForTests(String step) {
+        pause(step);
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import de.nnkurs.export.ModelMetadata;
 import de.nnkurs.export.SavedModel;
+import de.nnkurs.export.ServingExport;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -225,6 +226,6 @@ class TrainChoicesTest extends CommandLineTest {
                 err.toString());
         Path served = tmp.resolve("models").resolve("serving").resolve("tiny");
         assertTrue(java.nio.file.Files.isRegularFile(served.resolve("serving.properties")));
-        assertTrue(java.nio.file.Files.isRegularFile(served.resolveSibling("tiny.zip")));
+        assertTrue(java.nio.file.Files.isRegularFile(ServingExport.zipFor(served)));
     }
 }

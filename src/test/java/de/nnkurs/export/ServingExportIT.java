@@ -120,7 +120,7 @@ class ServingExportIT {
         copyTree(ExportedMnist.TRAINED, trained);
         ServingExport.export(trained, root);
         byte[] params = Files.readAllBytes(root.resolve("mnist").resolve("mnist-0001.params"));
-        byte[] zip = Files.readAllBytes(root.resolve("mnist.zip"));
+        byte[] zip = Files.readAllBytes(ServingExport.zipFor(root.resolve("mnist")));
 
         Path paramFile = trained.resolve("mnist-0001.params");
         Files.write(paramFile, new byte[] {1, 2, 3});
@@ -128,8 +128,9 @@ class ServingExportIT {
 
         assertArrayEquals(
                 params, Files.readAllBytes(root.resolve("mnist").resolve("mnist-0001.params")));
-        assertArrayEquals(zip, Files.readAllBytes(root.resolve("mnist.zip")));
-        assertEquals(List.of("mnist", "mnist.zip"), ExportedMnist.files(root));
+        assertArrayEquals(zip, Files.readAllBytes(ServingExport.zipFor(root.resolve("mnist"))));
+        assertEquals(
+                List.of("mnist"), ExportedMnist.files(root), "the store holds model folders only");
     }
 
     @Test
@@ -138,7 +139,7 @@ class ServingExportIT {
         Path trained = tmp.resolve("mnist");
         copyTree(ExportedMnist.TRAINED, trained);
         ServingExport.export(trained, root);
-        double before = probabilityOfThree(root.resolve("mnist.zip"));
+        double before = probabilityOfThree(ServingExport.zipFor(root.resolve("mnist")));
 
         // Same model with a much larger bias for digit 3, saved and exported to the same paths.
         try (Model model = SavedModel.load(trained)) {
@@ -147,7 +148,7 @@ class ServingExportIT {
             SavedModel.save(model, trained, SavedModel.readMetadata(trained));
         }
         ServingExport.export(trained, root);
-        double after = probabilityOfThree(root.resolve("mnist.zip"));
+        double after = probabilityOfThree(ServingExport.zipFor(root.resolve("mnist")));
         assertTrue(after > before, "P(3) before " + before + ", after " + after);
     }
 

@@ -1,0 +1,133 @@
+package de.nnkurs.export;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import de.nnkurs.Synthetic;
+import de.nnkurs.io.AtomicDirectory;
+import de.nnkurs.model.Architecture;
+import de.nnkurs.model.HiddenActivation;
+import de.nnkurs.model.Variant;
+import de.nnkurs.training.TrainedModel;
+import de.nnkurs.training.TrainingListener;
+import de.nnkurs.training.TrainingRun;
+import de.nnkurs.training.TrainingSettings;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * An export killed (SIGKILL) at each of its steps: the folder and the zip never disagree (the zip
+ * is either missing or holds exactly the folder's files), the model store holds model folders only,
+ * and the next export repairs what was left and says so.
+ */
+class ServingExportCrashTest {
+
+    @TempDir Path tmp;
+
+    private final List<String> notices = new ArrayList<>();
+
+    @AfterEach
+    void defaultNotices() {
+        AtomicDirectory.setNotices(line -> System.err.println("nnkurs: " + line));
+    }
+
+    private Path trained(long seed) throws IOException {
+        Path dir = tmp.resolve("mnist");
+        TrainingSettings settings =
+                new TrainingSettings(1, 64, 0.003, seed, 2, de.nnkurs.training.OptimizerKind.ADAM);
+        try (TrainedModel model =
+                TrainingRun.of(settings)
+                        .architecture(
+                                new Architecture(
+                                        List.of(16), HiddenActivation.RELU, Variant.SLIDES))
+                        .data(Synthetic.mnist(256, 20))
+                        .run(TrainingListener.NONE)) {
+            SavedModel.save(model, dir);
+        }
+        return dir;
+    }
+
+    private static void assertFolderAndZipAgree(Path folder) throws IOException {
+        Path zip = ServingExport.zipFor(folder);
+        if (!Files.isDirectory(folder)) {
+            assertFalse(Files.exists(zip), "no folder, so no zip either");
+        } else if (Files.exists(zip)) {
+            assertTrue(ServedModel.sameContent(zip, folder), zip + " differs from " + folder);
+        }
+    }
+
+    private static List<String> names(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"written", "moved-aside", "replaced", "zip-pending"})
+    void anExportKilledAtAnyStepLeavesFolderAndZipInAgreement(String step) throws Exception {
+        Path root = tmp.resolve("serving");
+        Path folder = root.resolve("mnist");
+        ServingExport.export(trained(1), root);
+        byte[] oldWeights = Files.readAllBytes(folder.resolve("mnist-0001.params"));
+        Path model = trained(2); // new weights for the export that is killed
+
+        Process child =
+                new ProcessBuilder(
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                "-Dnnkurs.test.pause-at=" + step,
+                                "-Dai.djl.pytorch.num_threads=1",
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                ExportChild.class.getName(),
+                                model.toString(),
+                                root.toString())
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start();
+        try {
+            BufferedReader err =
+                    new BufferedReader(
+                            new InputStreamReader(child.getErrorStream(), StandardCharsets.UTF_8));
+            String line;
+            do {
+                line = err.readLine(); // DJL may log first; the pause line ends the wait
+            } while (line != null && !line.equals("paused at " + step));
+            assertEquals("paused at " + step, line);
+        } finally {
+            child.destroyForcibly();
+            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+        }
+        assertFolderAndZipAgree(folder);
+        assertEquals(
+                Files.isDirectory(folder) ? List.of("mnist") : List.of(),
+                names(root),
+                "the model store holds model folders only");
+
+        AtomicDirectory.setNotices(notices::add);
+        ServingExport.export(model, root);
+        assertFolderAndZipAgree(folder);
+        assertTrue(Files.exists(ServingExport.zipFor(folder)));
+        assertFalse(
+                java.util.Arrays.equals(
+                        oldWeights, Files.readAllBytes(folder.resolve("mnist-0001.params"))),
+                "the new weights are exported");
+        assertEquals(List.of("mnist"), names(root));
+        if (!step.equals("written")) {
+            assertFalse(notices.isEmpty(), "the repair is reported");
+        }
+    }
+}
