@@ -246,7 +246,7 @@ public final class IdxReader {
 
         private static InvalidDataException corrupt(Path file, IOException e) {
             String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            return new InvalidDataException(file, "corrupt gzip data (" + detail + ")");
+            return new InvalidDataException(file, "corrupt gzip data (" + detail + ")", e);
         }
 
         @Override

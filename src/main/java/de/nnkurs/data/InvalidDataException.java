@@ -18,4 +18,16 @@ public class InvalidDataException extends IOException {
     public InvalidDataException(Object file, String problem) {
         super(file + ": " + problem);
     }
+
+    /**
+     * Creates the exception for one file, keeping the lower-level error that revealed the problem
+     * ({@code --verbose} shows it).
+     *
+     * @param file the file at fault, as the user would recognise it
+     * @param problem what is wrong with it, in a short clause
+     * @param cause the error that revealed it
+     */
+    public InvalidDataException(Object file, String problem, Throwable cause) {
+        super(file + ": " + problem, cause);
+    }
 }

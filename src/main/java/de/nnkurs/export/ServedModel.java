@@ -121,12 +121,12 @@ public final class ServedModel {
             }
             return properties;
         } catch (java.util.zip.ZipException e) {
-            throw new InvalidDataException(model, "not a zip file (" + e.getMessage() + ")");
+            throw new InvalidDataException(model, "not a zip file (" + e.getMessage() + ")", e);
         } catch (InvalidDataException e) {
             throw e;
         } catch (IOException e) {
             // A damaged entry: the inflater's own words, with the file's name in front.
-            throw new InvalidDataException(model, "damaged zip (" + e.getMessage() + ")");
+            throw new InvalidDataException(model, "damaged zip (" + e.getMessage() + ")", e);
         }
     }
 

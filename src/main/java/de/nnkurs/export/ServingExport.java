@@ -76,8 +76,16 @@ public final class ServingExport {
      * @return the exported folder
      * @throws IOException if the trained model cannot be read or the export cannot be written; an
      *     earlier export is then left as it was
+     * @throws InvalidSettingException (setting {@code to}) if {@code root} has no parent folder
      */
     public static Path export(Path trainedDir, Path root) throws IOException {
+        if (root.toAbsolutePath().normalize().getParent() == null) {
+            throw new InvalidSettingException(
+                    "to",
+                    root
+                            + ": the model store needs a parent folder, which takes its zips and"
+                            + " work folder");
+        }
         ModelMetadata meta = SavedModel.readMetadata(trainedDir);
         int[] hidden;
         try {

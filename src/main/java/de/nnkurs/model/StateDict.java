@@ -111,14 +111,14 @@ public final class StateDict {
         } catch (InvalidDataException e) {
             throw e;
         } catch (IOException e) {
-            throw new InvalidDataException(file, "truncated or damaged (" + reason(e) + ")");
+            throw new InvalidDataException(file, "truncated or damaged (" + reason(e) + ")", e);
         }
         NDList list;
         try (InputStream in = Files.newInputStream(file)) {
             list = NDList.decode(manager, in);
         } catch (RuntimeException e) {
             // DJL's decoders throw whatever their parsing meets; to the user it is one fact.
-            throw new InvalidDataException(file, "not a readable .npz or .safetensors file");
+            throw new InvalidDataException(file, "not a readable .npz or .safetensors file", e);
         }
         if (list.isEmpty()) {
             throw new InvalidDataException(

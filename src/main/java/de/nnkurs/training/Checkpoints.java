@@ -187,7 +187,7 @@ public final class Checkpoints {
                 | NullPointerException
                 | UnsupportedOperationException
                 | NumberFormatException e) {
-            throw new InvalidDataException(meta, "not a readable checkpoint description");
+            throw new InvalidDataException(meta, "not a readable checkpoint description", e);
         }
     }
 

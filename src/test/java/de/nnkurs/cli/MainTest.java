@@ -243,6 +243,21 @@ class MainTest extends CommandLineTest {
     }
 
     @Test
+    void verboseShowsTheCauseChainOfAnError() throws IOException {
+        Path data = tinyData();
+        Path labels = data.resolve("train-labels-idx1-ubyte");
+        byte[] gzip = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, (byte) 0xff, (byte) 0xff, 1, 2};
+        Files.write(data.resolve("train-labels-idx1-ubyte.gz"), gzip);
+        Files.delete(labels);
+        assertEquals(1, run("train", "--dry-run", "--data-dir", data.toString()));
+        assertOneLineError(labels + ".gz: corrupt gzip data");
+        err.getBuffer().setLength(0);
+        assertEquals(1, run("--verbose", "train", "--dry-run", "--data-dir", data.toString()));
+        assertTrue(
+                err.toString().contains("Caused by: java.util.zip.ZipException"), err.toString());
+    }
+
+    @Test
     void verboseDoesNotCarryOverToTheNextRun() throws IOException {
         Path data = tinyData();
         Path labels = data.resolve("train-labels-idx1-ubyte");

@@ -210,6 +210,18 @@ class TrainChoicesTest extends CommandLineTest {
     }
 
     @Test
+    void anExportIntoTheRootFolderIsAUsageErrorNamingTo() throws IOException {
+        Path model = tmp.resolve("m");
+        assertEquals(
+                0,
+                run("train", "--epochs", "1", "--data-dir", data(), "--output", model.toString()),
+                err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(2, run("export", model.toString(), "--to", "/"));
+        assertOneLineError("--to /: the model store needs a parent folder");
+    }
+
+    @Test
     void exportAfterTrainingWritesTheServingFolderBesideTheModel() throws IOException {
         Path model = tmp.resolve("models").resolve("tiny");
         assertEquals(
