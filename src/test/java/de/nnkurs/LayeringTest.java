@@ -48,26 +48,38 @@ class LayeringTest {
                 .definedBy("de.nnkurs.compare..")
                 .layer("slides")
                 .definedBy("de.nnkurs.slides..")
+                .layer("bench")
+                .definedBy("de.nnkurs.bench..")
                 .layer("cli")
                 .definedBy("de.nnkurs.cli..")
                 .whereLayer("cli")
                 .mayNotBeAccessedByAnyLayer()
+                .whereLayer("bench")
+                .mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("slides")
                 .mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("compare")
-                .mayOnlyBeAccessedByLayers("slides", "cli")
+                .mayOnlyBeAccessedByLayers("slides", "bench", "cli")
                 .whereLayer("evaluation")
-                .mayOnlyBeAccessedByLayers("slides", "cli")
+                .mayOnlyBeAccessedByLayers("slides", "bench", "cli")
                 .whereLayer("export")
-                .mayOnlyBeAccessedByLayers("evaluation", "slides", "cli")
+                .mayOnlyBeAccessedByLayers("evaluation", "slides", "bench", "cli")
                 .whereLayer("training")
-                .mayOnlyBeAccessedByLayers("export", "evaluation", "compare", "slides", "cli")
+                .mayOnlyBeAccessedByLayers(
+                        "export", "evaluation", "compare", "slides", "bench", "cli")
                 .whereLayer("model")
                 .mayOnlyBeAccessedByLayers(
-                        "training", "export", "evaluation", "compare", "slides", "cli")
+                        "training", "export", "evaluation", "compare", "slides", "bench", "cli")
                 .whereLayer("data")
                 .mayOnlyBeAccessedByLayers(
-                        "model", "training", "export", "evaluation", "compare", "slides", "cli")
+                        "model",
+                        "training",
+                        "export",
+                        "evaluation",
+                        "compare",
+                        "slides",
+                        "bench",
+                        "cli")
                 .whereLayer("io")
                 .mayOnlyAccessLayers("lesson")
                 .whereLayer("plot")

@@ -31,7 +31,8 @@ import java.util.concurrent.Callable;
             DyingReluCommand.class,
             WeightsCommand.class,
             FetchDataCommand.class,
-            CompareReportCommand.class
+            CompareReportCommand.class,
+            BenchCommand.class
         })
 public final class Main implements Callable<Integer> {
 

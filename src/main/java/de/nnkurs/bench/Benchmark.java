@@ -1,0 +1,228 @@
+package de.nnkurs.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.ParameterStore;
+
+import de.nnkurs.InvalidSettingException;
+import de.nnkurs.Lesson;
+import de.nnkurs.compare.PeakMemory;
+import de.nnkurs.data.CourseTransform;
+import de.nnkurs.data.DigitImages;
+import de.nnkurs.data.Mnist;
+import de.nnkurs.data.MnistSplit;
+import de.nnkurs.export.DigitClassifier;
+import de.nnkurs.export.SavedModel;
+import de.nnkurs.export.ServingExport;
+import de.nnkurs.io.AtomicDirectory;
+import de.nnkurs.training.EpochResult;
+import de.nnkurs.training.TrainedModel;
+import de.nnkurs.training.TrainingListener;
+import de.nnkurs.training.TrainingRun;
+import de.nnkurs.training.TrainingSettings;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Times the hands-on in this process: the slides' training loop (seconds per epoch after a warm-up
+ * epoch), single-picture prediction through the exported model as {@code predict} runs it, and
+ * batched inference with the trained network. Wall-clock figures: they depend on the machine and on
+ * what else runs on it, which is why they are printed, never asserted.
+ */
+public final class Benchmark {
+
+    /** Batch sizes of the batched inference. */
+    static final int[] INFERENCE_BATCHES = {256, 10_000};
+
+    private Benchmark() {}
+
+    /**
+     * What to run.
+     *
+     * @param epochs training epochs, the first a warm-up, at least 2
+     * @param predictions single-picture predictions timed, after a tenth as many warm-up ones
+     * @param inferencePasses passes over the test set per batch size, the first a warm-up
+     * @param maxBatches stop each training epoch after this many batches (0: whole epochs), for a
+     *     quick check
+     */
+    public record Settings(int epochs, int predictions, int inferencePasses, int maxBatches) {
+
+        /** Checks the values, naming the setting at fault. */
+        public Settings {
+            if (epochs < 2) {
+                throw new InvalidSettingException(
+                        "epochs", "must be at least 2 (one warm-up), got " + epochs);
+            }
+            if (predictions < 10) {
+                throw new InvalidSettingException(
+                        "predictions", "must be at least 10, got " + predictions);
+            }
+            if (maxBatches < 0) {
+                throw new InvalidSettingException(
+                        "max-batches", "must be 0 or more, got " + maxBatches);
+            }
+            if (inferencePasses < 2) {
+                throw new InvalidSettingException(
+                        "passes", "must be at least 2 (one warm-up), got " + inferencePasses);
+            }
+        }
+
+        /** 1 warm-up and 4 timed epochs, 2,000 predictions, 6 passes. */
+        public static Settings standard() {
+            return new Settings(5, 2_000, 6, 0);
+        }
+    }
+
+    /**
+     * Runs the benchmark: trains the slides' network, exports it into a temporary folder, times
+     * prediction and inference, and removes the folder.
+     *
+     * @param mnist the data
+     * @param settings how much to run
+     * @param log receives one line per phase, for progress
+     * @return the figures
+     * @throws IOException if the temporary export cannot be written
+     */
+    public static BenchmarkResult run(Mnist mnist, Settings settings, Consumer<String> log)
+            throws IOException {
+        TrainingSettings training =
+                TrainingSettings.lesson()
+                        .withEpochs(settings.epochs())
+                        .withMaxBatches(settings.maxBatches());
+        int examples = mnist.train().count();
+        if (settings.maxBatches() > 0) {
+            examples = Math.min(examples, settings.maxBatches() * training.batchSize());
+        }
+        log.accept("training " + settings.epochs() + " epochs (the first is a warm-up) …");
+        Path work = Files.createTempDirectory("nnkurs-bench-");
+        try (TrainedModel trained =
+                TrainingRun.of(training).data(mnist).run(epochLog(log, settings.epochs()))) {
+            double[] epochs =
+                    trained.result().epochs().stream().mapToDouble(EpochResult::seconds).toArray();
+            log.accept("batched inference …");
+            double[] imagesPerSecond = new double[INFERENCE_BATCHES.length];
+            for (int i = 0; i < INFERENCE_BATCHES.length; i++) {
+                imagesPerSecond[i] =
+                        inference(
+                                trained.block(),
+                                mnist.test(),
+                                INFERENCE_BATCHES[i],
+                                settings.inferencePasses());
+            }
+            Path saved = work.resolve("mnist");
+            SavedModel.save(trained, saved);
+            Path exported = ServingExport.export(saved, work.resolve("serving"));
+            log.accept("single-picture predictions through the exported model …");
+            double[] micros = predictLatencies(exported, mnist.test(), settings.predictions());
+            Double rss = PeakMemory.residentMb();
+            return new BenchmarkResult(
+                    epochs,
+                    examples,
+                    percentile(micros, 50),
+                    percentile(micros, 99),
+                    imagesPerSecond[0],
+                    imagesPerSecond[1],
+                    rss == null ? Double.NaN : rss,
+                    JniUtils.getNumThreads(),
+                    Runtime.getRuntime().availableProcessors());
+        } finally {
+            AtomicDirectory.deleteTree(work);
+        }
+    }
+
+    private static TrainingListener epochLog(Consumer<String> log, int epochs) {
+        return new TrainingListener() {
+            @Override
+            public void onEpoch(EpochResult r) {
+                log.accept(
+                        String.format(
+                                java.util.Locale.ROOT,
+                                "  epoch %d/%d: %.3f s training",
+                                r.epoch(),
+                                epochs,
+                                r.seconds()));
+            }
+        };
+    }
+
+    /**
+     * Returns test images per second of the trained network's forward pass and arg-max, at one
+     * batch size: the median over the timed passes, each over the whole test set. The images are
+     * transformed and on the engine before the clock starts.
+     */
+    static double inference(Block block, MnistSplit test, int batchSize, int passes) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            float[] pixels = new float[test.count() * Lesson.INPUT];
+            CourseTransform.apply(test.pixels(), 0, pixels, 0, pixels.length);
+            NDArray all = manager.create(pixels, new Shape(test.count(), Lesson.INPUT));
+            ParameterStore ps = new ParameterStore(manager, false);
+            double[] rates = new double[passes - 1];
+            for (int pass = 0; pass < passes; pass++) {
+                long start = System.nanoTime();
+                int seen = 0;
+                for (int from = 0; from < test.count(); from += batchSize) {
+                    int to = Math.min(test.count(), from + batchSize);
+                    try (NDManager step = manager.newSubManager()) {
+                        NDArray x = all.get(new NDIndex(from + ":" + to));
+                        x.attach(step);
+                        NDArray out = block.forward(ps, new NDList(x), false).head();
+                        int[] classes = out.argMax(1).toType(DataType.INT32, false).toIntArray();
+                        seen += classes.length;
+                    }
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                if (pass > 0) {
+                    rates[pass - 1] = seen / seconds;
+                }
+            }
+            return median(rates);
+        }
+    }
+
+    /** Returns the microseconds of each timed single-picture prediction. */
+    private static double[] predictLatencies(Path exported, MnistSplit test, int count)
+            throws IOException {
+        List<BufferedImage> pictures = new ArrayList<>();
+        for (int i = 0; i < Math.min(count, test.count()); i++) {
+            pictures.add(DigitImages.of(test, i));
+        }
+        try (DigitClassifier classifier = DigitClassifier.open(exported)) {
+            for (int i = 0; i < count / 10; i++) {
+                classifier.predict(pictures.get(i % pictures.size())); // warm-up
+            }
+            double[] micros = new double[count];
+            for (int i = 0; i < count; i++) {
+                BufferedImage picture = pictures.get(i % pictures.size());
+                long start = System.nanoTime();
+                classifier.predict(picture);
+                micros[i] = (System.nanoTime() - start) / 1e3;
+            }
+            return micros;
+        }
+    }
+
+    static double median(double[] values) {
+        return percentile(values, 50);
+    }
+
+    /** The nearest-rank percentile. */
+    static double percentile(double[] values, double p) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int rank = (int) Math.ceil(p / 100 * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+}
