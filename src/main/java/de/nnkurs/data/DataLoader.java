@@ -3,12 +3,15 @@ package de.nnkurs.data;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Batch;
 import ai.djl.translate.Batchifier;
 
 import de.nnkurs.Lesson;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Random;
@@ -22,6 +25,10 @@ import java.util.Random;
  * drop_last=False}). A batch holds images {@code (B, 1, 28, 28)} as float32 after {@code
  * ToTensor()} and {@code Normalize((0.5,), (0.5,))}, and labels {@code (B)} as int64, each in its
  * own sub-manager of the caller's manager that closes with the batch.
+ *
+ * <p>An epoch transforms its batches into one float array and one direct buffer that it reuses, and
+ * copies each batch from there into memory of the engine that the batch owns: no new Java arrays or
+ * direct buffers per batch for the garbage collector.
  */
 public final class DataLoader implements Iterable<Batch> {
 
@@ -73,6 +80,8 @@ public final class DataLoader implements Iterable<Batch> {
         int[] order = sampler.nextEpoch(split.count());
         return new Iterator<>() {
             private int next;
+            private float[] images;
+            private ByteBuffer buffer;
 
             @Override
             public boolean hasNext() {
@@ -85,15 +94,20 @@ public final class DataLoader implements Iterable<Batch> {
                     throw new NoSuchElementException();
                 }
                 int size = Math.min(batchSize, order.length - next);
-                Batch batch = batch(order, next, size);
+                if (images == null || images.length < size * Lesson.INPUT) {
+                    images = new float[size * Lesson.INPUT];
+                    buffer =
+                            ByteBuffer.allocateDirect(images.length * Float.BYTES)
+                                    .order(ByteOrder.nativeOrder());
+                }
+                Batch batch = batch(order, next, size, images, buffer);
                 next += size;
                 return batch;
             }
         };
     }
 
-    private Batch batch(int[] order, int start, int size) {
-        float[] images = new float[size * Lesson.INPUT];
+    private Batch batch(int[] order, int start, int size, float[] images, ByteBuffer buffer) {
         long[] labels = new long[size];
         for (int i = 0; i < size; i++) {
             int example = order[start + i];
@@ -101,10 +115,15 @@ public final class DataLoader implements Iterable<Batch> {
                     split.pixels(), example * Lesson.INPUT, images, i * Lesson.INPUT, Lesson.INPUT);
             labels[i] = split.labels()[example];
         }
+        buffer.clear();
+        buffer.asFloatBuffer().put(images, 0, size * Lesson.INPUT);
+        buffer.limit(size * Lesson.INPUT * Float.BYTES);
         NDManager batchManager = manager.newSubManager();
-        NDArray x =
-                batchManager.create(
-                        images, new Shape(size, 1, Lesson.IMAGE_SIDE, Lesson.IMAGE_SIDE));
+        Shape shape = new Shape(size, 1, Lesson.IMAGE_SIDE, Lesson.IMAGE_SIDE);
+        NDArray x;
+        try (NDArray shared = batchManager.create(buffer, shape, DataType.FLOAT32)) {
+            x = shared.duplicate(); // the batch owns a copy: the buffer serves the next batch
+        }
         NDArray y = batchManager.create(labels, new Shape(size));
         return new Batch(
                 batchManager,

@@ -38,6 +38,7 @@ public final class TorchAdam extends Optimizer implements ResumableOptimizer {
     private final Map<String, NDArray> means = new ConcurrentHashMap<>();
     private final Map<String, NDArray> variances = new ConcurrentHashMap<>();
     private final StepCounts steps = new StepCounts();
+    private Scalars scalars;
 
     private TorchAdam(Builder builder) {
         super(builder);
@@ -57,23 +58,84 @@ public final class TorchAdam extends Optimizer implements ResumableOptimizer {
         int step = steps.next(parameterId);
         NDArray m = means.computeIfAbsent(parameterId, k -> weight.zerosLike());
         NDArray v = variances.computeIfAbsent(parameterId, k -> weight.zerosLike());
-        double biasCorrection1 = 1 - Math.pow(beta1, step);
-        double biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
-        double stepSize = learningRate / biasCorrection1;
-        try (NDScope scope = new NDScope()) {
-            // exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
-            m.muli((float) beta1).addi(grad.mul((float) (1 - beta1)));
-            // exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
-            v.muli((float) beta2).addi(grad.mul((float) (1 - beta2)).mul(grad));
-            // denom = (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps)
-            NDArray denom = v.sqrt().divi((float) biasCorrection2Sqrt).addi((float) epsilon);
+        Scalars s = scalars(weight.getManager(), step);
+        // exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
+        try (NDArray scaledGrad = grad.mul(s.oneMinusBeta1)) {
+            m.muli(s.beta1).addi(scaledGrad);
+        }
+        // exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+        try (NDArray squaredGrad = grad.mul(s.oneMinusBeta2).muli(grad)) {
+            v.muli(s.beta2).addi(squaredGrad);
+        }
+        // denom = (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps)
+        try (NDArray denom = v.sqrt().divi(s.biasCorrection2Sqrt).addi(s.epsilon);
+                NDArray change = m.mul(s.minusStepSize).divi(denom)) {
             // param.addcdiv_(exp_avg, denom, value=-step_size)
-            weight.addi(m.mul((float) -stepSize).divi(denom));
-            scope.suppressNotUsedWarning();
+            weight.addi(change);
         }
         // optimizer.zero_grad(): the next backward must start from zero, not accumulate.
         try (NDArray own = weight.getGradient()) {
-            own.muli(0);
+            own.muli(s.zero);
+        }
+    }
+
+    /**
+     * Returns the scalar operands of {@code step}'s update as 0-d arrays: each is made once (the
+     * constants) or once per step (the bias corrections), not once per operation and parameter,
+     * which saves two native calls per scalar. They hold the same float values that {@code
+     * muli((float) x)} would wrap, so the arithmetic is unchanged.
+     */
+    private synchronized Scalars scalars(NDManager manager, int step) {
+        if (scalars == null || !scalars.manager.isOpen()) {
+            scalars = new Scalars(manager.newSubManager());
+        }
+        if (scalars.step != step) {
+            double biasCorrection1 = 1 - Math.pow(beta1, step);
+            double biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
+            double stepSize = learningRate / biasCorrection1;
+            scalars.setStep(step, (float) biasCorrection2Sqrt, (float) -stepSize);
+        }
+        return scalars;
+    }
+
+    /** The 0-d operands of the update, in a manager of their own. */
+    private final class Scalars {
+        final NDManager manager;
+        final NDArray beta1;
+        final NDArray oneMinusBeta1;
+        final NDArray beta2;
+        final NDArray oneMinusBeta2;
+        final NDArray epsilon;
+        final NDArray zero;
+        int step = -1;
+        NDArray biasCorrection2Sqrt;
+        NDArray minusStepSize;
+
+        Scalars(NDManager manager) {
+            this.manager = manager;
+            beta1 = constant((float) TorchAdam.this.beta1);
+            oneMinusBeta1 = constant((float) (1 - TorchAdam.this.beta1));
+            beta2 = constant((float) TorchAdam.this.beta2);
+            oneMinusBeta2 = constant((float) (1 - TorchAdam.this.beta2));
+            epsilon = constant((float) TorchAdam.this.epsilon);
+            zero = constant(0); // an int, as muli(0) wraps it
+        }
+
+        void setStep(int step, float biasCorrection2Sqrt, float minusStepSize) {
+            if (this.biasCorrection2Sqrt != null) {
+                this.biasCorrection2Sqrt.close();
+                this.minusStepSize.close();
+            }
+            this.biasCorrection2Sqrt = constant(biasCorrection2Sqrt);
+            this.minusStepSize = constant(minusStepSize);
+            this.step = step;
+        }
+
+        /** Wraps a number as {@code manager.create(n)} does, kept out of any open NDScope. */
+        private NDArray constant(Number value) {
+            NDArray array = manager.create(value);
+            NDScope.unregister(array);
+            return array;
         }
     }
 

@@ -17,7 +17,9 @@ import ai.djl.training.dataset.Batch;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -96,6 +98,24 @@ class DataLoaderTest {
         assertArrayEquals(expectedImages, images);
         for (int i = 0; i < N; i++) {
             assertEquals(i % 10, labels[i], "label of example " + i);
+        }
+    }
+
+    @Test
+    void aBatchKeepsItsValuesWhenTheNextOneIsMade() {
+        // The loader reuses its staging buffers from batch to batch; each batch owns a copy.
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Iterator<Batch> batches = loader(manager, true, new Random(1)).iterator();
+            try (Batch first = batches.next()) {
+                NDArray images = first.getData().singletonOrThrow();
+                float[] before = images.toFloatArray();
+                try (Batch second = batches.next()) {
+                    assertFalse(
+                            Arrays.equals(
+                                    before, second.getData().singletonOrThrow().toFloatArray()));
+                    assertArrayEquals(before, images.toFloatArray());
+                }
+            }
         }
     }
 
