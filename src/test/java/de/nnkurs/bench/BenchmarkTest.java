@@ -57,7 +57,7 @@ class BenchmarkTest {
         List<String> log = new ArrayList<>();
         BenchmarkResult r =
                 Benchmark.run(
-                        Synthetic.mnist(512, 300), new Benchmark.Settings(2, 20, 2, 3), log::add);
+                        Synthetic.mnist(1024, 300), new Benchmark.Settings(2, 20, 2, 3), log::add);
         assertEquals(2, r.epochSeconds().length);
         assertEquals(3 * 256, r.trainingExamples(), "3 batches of 256 per epoch");
         JsonObject json = JsonParser.parseString(r.toJson()).getAsJsonObject();
