@@ -42,6 +42,12 @@ public final class Main implements Callable<Integer> {
     /** Exit code for a failure while running, e.g. a malformed data file. */
     public static final int EXIT_FAILURE = CommandLine.ExitCode.SOFTWARE;
 
+    /** libtorch's intra-op thread count, read when the engine starts. */
+    static final String THREADS = "ai.djl.pytorch.num_threads";
+
+    /** The most threads {@code --threads} takes. */
+    static final int MAX_THREADS = 256;
+
     /** DJL warns about the missing CUDA driver on every CPU-only start; that is not news. */
     private static final String DJL_LOG_LEVEL = "org.slf4j.simpleLogger.log.ai.djl";
 
@@ -52,6 +58,11 @@ public final class Main implements Callable<Integer> {
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
+        }
+        // One libtorch thread unless told otherwise: for a network this small a second thread
+        // costs more than it gains, and stalls on a busy machine (measured: README, Speed).
+        if (System.getProperty(THREADS) == null) {
+            System.setProperty(THREADS, "1");
         }
     }
 
@@ -70,6 +81,26 @@ public final class Main implements Callable<Integer> {
             description = "Show DJL's log output and stack traces of errors.")
     void setVerbose(boolean on) {
         setVerboseFlag(on);
+    }
+
+    /**
+     * Sets libtorch's thread count for this run, before the engine starts.
+     *
+     * @param n threads, 1 to {@value #MAX_THREADS}
+     */
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
+            scope = ScopeType.INHERIT,
+            description =
+                    "libtorch threads (default: 1, the fastest for this network on the machines"
+                            + " measured; or -Dai.djl.pytorch.num_threads=N).")
+    void setThreads(int n) {
+        if (n < 1 || n > MAX_THREADS) {
+            throw new ParameterException(
+                    spec.commandLine(), "--threads must be in 1.." + MAX_THREADS + ", got " + n);
+        }
+        System.setProperty(THREADS, Integer.toString(n));
     }
 
     private static void setVerboseFlag(boolean on) {

@@ -50,7 +50,17 @@ final class ProgressBar implements TrainingListener {
 
     @Override
     public void onStep(int epoch, int batch, int batches, float loss) {
-        draw("epoch " + epoch, batch, batches, "  loss " + number(loss));
+        if (needsDrawing(batch, batches)) { // formats only what is drawn, not every step
+            draw("epoch " + epoch, batch, batches, "  loss " + number(loss));
+        }
+    }
+
+    private boolean needsDrawing(int done, int total) {
+        return interactive && total > 0 && (filled(done, total) != lastDrawn || done == total);
+    }
+
+    private static int filled(int done, int total) {
+        return (int) ((long) done * WIDTH / total);
     }
 
     @Override
@@ -68,13 +78,10 @@ final class ProgressBar implements TrainingListener {
     }
 
     private void draw(String label, int done, int total, String suffix) {
-        if (!interactive || total <= 0) {
+        if (!needsDrawing(done, total)) {
             return;
         }
-        int filled = (int) ((long) done * WIDTH / total);
-        if (filled == lastDrawn && done != total) {
-            return;
-        }
+        int filled = filled(done, total);
         lastDrawn = filled;
         err.printf(
                 Locale.ROOT,

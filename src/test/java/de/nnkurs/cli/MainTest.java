@@ -45,6 +45,23 @@ class MainTest extends CommandLineTest {
     }
 
     @Test
+    void threadsOutsideTheRangeIsAUsageError() {
+        assertEquals(2, run("--threads", "0", "train", "--data-dir", tmp.toString()));
+        assertOneLineError("--threads must be in 1..256, got 0");
+    }
+
+    @Test
+    void threadsSetsLibtorchsThreadCountForTheRun() {
+        String before = System.getProperty("ai.djl.pytorch.num_threads");
+        try {
+            run("--threads", "3", "train", "--epochs", "0");
+            assertEquals("3", System.getProperty("ai.djl.pytorch.num_threads"));
+        } finally {
+            System.setProperty("ai.djl.pytorch.num_threads", before);
+        }
+    }
+
+    @Test
     void missingDataDirIsAUsageError() {
         Path missing = tmp.resolve("nowhere");
         assertEquals(2, run("train", "--data-dir", missing.toString()));
