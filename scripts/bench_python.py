@@ -2,7 +2,7 @@
 """Times the slides' PyTorch loop for scripts/benchmark: seconds per training epoch with the
 slides' DataLoader (--loop dataloader: torchvision MNIST, ToTensor + Normalize, batch 256,
 shuffle) or over in-memory tensors (--loop memory: the normalised training set as one tensor, a
-fresh permutation per epoch, each batch indexed out of it). Writes JSON.
+fresh permutation per epoch applied once, each batch a slice). Writes JSON.
 
   bench_python.py --loop memory --data-dir data/mnist --epochs 5 --threads 1 --json out.json
 
@@ -81,11 +81,12 @@ def timed(batches_per_epoch, epochs, max_batches):
 
 
 def in_memory_batches(images, labels, batch_size=256):
+    """A fresh permutation per epoch, applied once to the whole set; batches are slices of it."""
     def epoch():
         order = torch.randperm(images.shape[0])
+        shuffled_images, shuffled_labels = images[order], labels[order]
         for i in range(0, images.shape[0], batch_size):
-            idx = order[i:i + batch_size]
-            yield images[idx], labels[idx]
+            yield shuffled_images[i:i + batch_size], shuffled_labels[i:i + batch_size]
     return epoch
 
 

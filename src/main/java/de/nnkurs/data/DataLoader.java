@@ -12,9 +12,14 @@ import de.nnkurs.Lesson;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The Java twin of {@code DataLoader(trainset, batch_size=256, shuffle=True)} with the course
@@ -26,11 +31,24 @@ import java.util.Random;
  * ToTensor()} and {@code Normalize((0.5,), (0.5,))}, and labels {@code (B)} as int64, each in its
  * own sub-manager of the caller's manager that closes with the batch.
  *
- * <p>An epoch transforms its batches into one float array and one direct buffer that it reuses, and
- * copies each batch from there into memory of the engine that the batch owns: no new Java arrays or
- * direct buffers per batch for the garbage collector.
+ * <p>While a batch trains, the next one is gathered and transformed on a helper thread into one of
+ * two float arrays the epoch reuses; it then goes through one reused direct buffer into memory of
+ * the engine that the batch owns: no new Java arrays or direct buffers per batch for the garbage
+ * collector, and the Java-side work off the training thread.
  */
 public final class DataLoader implements Iterable<Batch> {
+
+    /**
+     * Prepares the next batch while the current one trains: libtorch runs on one thread by default,
+     * so this uses the second core. A daemon, so that it never keeps the JVM alive.
+     */
+    private static final ExecutorService AHEAD =
+            Executors.newSingleThreadExecutor(
+                    task -> {
+                        Thread t = new Thread(task, "nnkurs-dataloader");
+                        t.setDaemon(true);
+                        return t;
+                    });
 
     private final NDManager manager;
     private final MnistSplit split;
@@ -79,8 +97,10 @@ public final class DataLoader implements Iterable<Batch> {
     public Iterator<Batch> iterator() {
         int[] order = sampler.nextEpoch(split.count());
         return new Iterator<>() {
+            private final Staging[] staging = {new Staging(), new Staging()};
             private int next;
-            private float[] images;
+            private int turn;
+            private Future<Staging> ahead = prepare(order, 0, staging[0]);
             private ByteBuffer buffer;
 
             @Override
@@ -93,30 +113,72 @@ public final class DataLoader implements Iterable<Batch> {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
-                int size = Math.min(batchSize, order.length - next);
-                if (images == null || images.length < size * Lesson.INPUT) {
-                    images = new float[size * Lesson.INPUT];
+                Staging ready = await(ahead);
+                int start = next;
+                next += ready.size;
+                turn ^= 1;
+                // The next batch is gathered and transformed on the helper thread while this one
+                // is copied to the engine and trained on; each uses its own staging arrays.
+                ahead = hasNext() ? prepare(order, next, staging[turn]) : null;
+                if (buffer == null || buffer.capacity() < ready.size * Lesson.INPUT * Float.BYTES) {
                     buffer =
-                            ByteBuffer.allocateDirect(images.length * Float.BYTES)
+                            ByteBuffer.allocateDirect(ready.size * Lesson.INPUT * Float.BYTES)
                                     .order(ByteOrder.nativeOrder());
                 }
-                Batch batch = batch(order, next, size, images, buffer);
-                next += size;
-                return batch;
+                return batch(ready, start, buffer);
             }
         };
     }
 
-    private Batch batch(int[] order, int start, int size, float[] images, ByteBuffer buffer) {
-        long[] labels = new long[size];
-        for (int i = 0; i < size; i++) {
-            int example = order[start + i];
-            CourseTransform.apply(
-                    split.pixels(), example * Lesson.INPUT, images, i * Lesson.INPUT, Lesson.INPUT);
-            labels[i] = split.labels()[example];
+    /** A batch gathered and transformed on the Java heap, before it goes to the engine. */
+    private static final class Staging {
+        float[] images = new float[0];
+        long[] labels = new long[0];
+        int size;
+    }
+
+    /** Gathers and transforms the batch starting at {@code start} into {@code into}, ahead. */
+    private Future<Staging> prepare(int[] order, int start, Staging into) {
+        int size = Math.min(batchSize, order.length - start);
+        return AHEAD.submit(
+                () -> {
+                    if (into.images.length < size * Lesson.INPUT) {
+                        into.images = new float[size * Lesson.INPUT];
+                        into.labels = new long[size];
+                    }
+                    for (int i = 0; i < size; i++) {
+                        int example = order[start + i];
+                        CourseTransform.apply(
+                                split.pixels(),
+                                example * Lesson.INPUT,
+                                into.images,
+                                i * Lesson.INPUT,
+                                Lesson.INPUT);
+                        into.labels[i] = split.labels()[example];
+                    }
+                    into.size = size;
+                    return into;
+                });
+    }
+
+    private static Staging await(Future<Staging> ahead) {
+        try {
+            return ahead.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while a batch was being prepared", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("a batch could not be prepared", e.getCause());
         }
+    }
+
+    private Batch batch(Staging staged, int start, ByteBuffer buffer) {
+        int size = staged.size;
         buffer.clear();
-        buffer.asFloatBuffer().put(images, 0, size * Lesson.INPUT);
+        buffer.asFloatBuffer().put(staged.images, 0, size * Lesson.INPUT);
         buffer.limit(size * Lesson.INPUT * Float.BYTES);
         NDManager batchManager = manager.newSubManager();
         Shape shape = new Shape(size, 1, Lesson.IMAGE_SIDE, Lesson.IMAGE_SIDE);
@@ -124,7 +186,7 @@ public final class DataLoader implements Iterable<Batch> {
         try (NDArray shared = batchManager.create(buffer, shape, DataType.FLOAT32)) {
             x = shared.duplicate(); // the batch owns a copy: the buffer serves the next batch
         }
-        NDArray y = batchManager.create(labels, new Shape(size));
+        NDArray y = batchManager.create(Arrays.copyOf(staged.labels, size), new Shape(size));
         return new Batch(
                 batchManager,
                 new NDList(x),
