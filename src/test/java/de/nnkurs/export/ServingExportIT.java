@@ -92,13 +92,17 @@ class ServingExportIT {
     }
 
     @Test
-    void zipHoldsTheFolderUnderTheModelName() throws IOException {
+    void zipHoldsTheFolderFilesAtItsTopLevel() throws IOException {
+        // No top-level folder: DJL Serving then removes the whole unpacked copy when the model is
+        // unregistered, and the same zip can be registered again.
         try (ZipFile zip = new ZipFile(ExportedMnist.zip().toFile())) {
             List<String> names = zip.stream().map(e -> e.getName()).sorted().toList();
             assertEquals(
                     List.of(
-                            "mnist/metadata.json", "mnist/mnist-0001.params",
-                            "mnist/serving.properties", "mnist/synset.txt"),
+                            "metadata.json",
+                            "mnist-0001.params",
+                            "serving.properties",
+                            "synset.txt"),
                     names);
         }
     }
