@@ -112,14 +112,15 @@ final class TrainCommand implements Callable<Integer> {
                     trained.result().epochs().size(),
                     trained.testAccuracy());
             sideBySide.writeRecord(trained); // also for a diverged run: it shows where
+            if (trained.diverged()) {
+                resume.diverged(out);
+            }
+            SavedModel.refuseDiverged(trained, target); // the old model and checkpoint stay
             if (training.dryRun) {
                 out.println("Dry run: model not saved.");
                 return 0;
             }
-            if (trained.diverged()) {
-                resume.diverged(out);
-            }
-            SavedModel.save(trained, target); // refuses a diverged run, keeping the old model
+            SavedModel.save(trained, target);
             out.printf("Saved %s%n", target);
             resume.saved(out);
         }

@@ -63,6 +63,19 @@ public final class SavedModel {
      * @throws IOException if writing fails; an earlier model in {@code dir} is then kept
      */
     public static void save(TrainedModel trained, Path dir) throws IOException {
+        refuseDiverged(trained, dir);
+        save(trained.model(), dir, ModelMetadata.trained(nameOf(dir), trained));
+    }
+
+    /**
+     * Fails if the run's loss diverged: such weights must not be saved, and a run that only checks
+     * itself (a dry run) must fail the same way.
+     *
+     * @param trained the trained model
+     * @param dir the model folder it would be saved in, named in the error
+     * @throws InvalidDataException naming the epoch and step where the loss became NaN or infinite
+     */
+    public static void refuseDiverged(TrainedModel trained, Path dir) throws InvalidDataException {
         if (trained.diverged()) {
             // NaN weights answer NaN for every picture; they must not replace a model that works.
             TrainingResult.Step at = trained.result().divergedAt();
@@ -76,7 +89,6 @@ public final class SavedModel {
                             at.step(),
                             at.loss()));
         }
-        save(trained.model(), dir, ModelMetadata.trained(nameOf(dir), trained));
     }
 
     /**

@@ -246,6 +246,25 @@ class MainTest extends CommandLineTest {
     }
 
     @Test
+    void aDivergedDryRunFailsToo() throws IOException {
+        assertEquals(
+                1,
+                run(
+                        "train",
+                        "--dry-run",
+                        "--logits",
+                        "--optimizer",
+                        "sgd",
+                        "--lr",
+                        "1e30",
+                        "--loss",
+                        "mse",
+                        "--data-dir",
+                        tinyData().toString()));
+        assertOneLineError(": not saved: the loss diverged at epoch 1, step ");
+    }
+
+    @Test
     void aDataDirThatIsAFileIsNotAFolder() throws IOException {
         Path file = Files.writeString(tmp.resolve("README.md"), "x");
         assertEquals(2, run("train", "--data-dir", file.toString()));
