@@ -48,6 +48,12 @@ public final class Main implements Callable<Integer> {
     /** The most threads {@code --threads} takes. */
     static final int MAX_THREADS = 256;
 
+    /** Whether the thread count was set before the command line ran ({@code -D...}). */
+    private static final boolean THREADS_GIVEN_AT_START;
+
+    /** Whether this run's thread count was chosen by the user, not by the default. */
+    private static boolean threadsGiven;
+
     /** DJL warns about the missing CUDA driver on every CPU-only start; that is not news. */
     private static final String DJL_LOG_LEVEL = "org.slf4j.simpleLogger.log.ai.djl";
 
@@ -59,9 +65,11 @@ public final class Main implements Callable<Integer> {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
-        // One libtorch thread unless told otherwise: for a network this small a second thread
-        // costs more than it gains, and stalls on a busy machine (measured: README, Speed).
-        if (System.getProperty(THREADS) == null) {
+        // One libtorch thread unless told otherwise: for the slides' network a second thread
+        // costs more than it gains, and stalls on a busy machine (measured: README, Speed);
+        // train picks more for a large network (Architecture.trainingThreads).
+        THREADS_GIVEN_AT_START = System.getProperty(THREADS) != null;
+        if (!THREADS_GIVEN_AT_START) {
             System.setProperty(THREADS, "1");
         }
     }
@@ -93,14 +101,28 @@ public final class Main implements Callable<Integer> {
             paramLabel = "N",
             scope = ScopeType.INHERIT,
             description =
-                    "libtorch threads (default: 1, the fastest for this network on the machines"
-                            + " measured; or -Dai.djl.pytorch.num_threads=N).")
+                    "libtorch threads (default: 1; train uses every core for a network of 500,000"
+                            + " weights or more; or -Dai.djl.pytorch.num_threads=N).")
     void setThreads(int n) {
         if (n < 1 || n > MAX_THREADS) {
             throw new ParameterException(
                     spec.commandLine(), "--threads must be in 1.." + MAX_THREADS + ", got " + n);
         }
         System.setProperty(THREADS, Integer.toString(n));
+        threadsGiven = true;
+    }
+
+    /**
+     * Sets libtorch's thread count for a command that knows better than the default, unless the
+     * user chose one ({@code --threads} or {@code -Dai.djl.pytorch.num_threads}). Takes effect if
+     * the engine has not started yet, as in a fresh process.
+     *
+     * @param n the thread count the command suggests
+     */
+    static void suggestThreads(int n) {
+        if (!threadsGiven) {
+            System.setProperty(THREADS, Integer.toString(n));
+        }
     }
 
     private static void setVerboseFlag(boolean on) {
@@ -139,6 +161,7 @@ public final class Main implements Callable<Integer> {
      */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         setVerboseFlag(false);
+        threadsGiven = THREADS_GIVEN_AT_START;
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(out);
         cli.setErr(err);

@@ -75,6 +75,8 @@ final class TrainCommand implements Callable<Integer> {
         Architecture architecture = network.architecture();
         TrainingRun run = sideBySide.applyTo(TrainingRun.of(settings).architecture(architecture));
         Path target = output != null ? output : defaultOutput(architecture.variant());
+        Main.suggestThreads(
+                architecture.trainingThreads(Runtime.getRuntime().availableProcessors()));
         if (!training.dryRun) {
             SavedModel.checkTarget("output", target);
         }

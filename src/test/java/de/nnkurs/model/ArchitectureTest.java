@@ -3,8 +3,6 @@ package de.nnkurs.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import de.nnkurs.model.HiddenActivation;
-
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -52,5 +50,24 @@ class ArchitectureTest {
             Models.initialize(net, manager, 1);
             assertEquals(784 * 10 + 10, Models.parameterCount(net));
         }
+    }
+
+    @Test
+    void theSlidesNetworkHas59210WeightsAndTrainsOnOneThread() {
+        Architecture slides = Architecture.lesson(Variant.SLIDES);
+        assertEquals(784 * 64 + 64 + 64 * 64 + 64 + 64 * 64 + 64 + 64 * 10 + 10, slides.weights());
+        assertEquals(59_210, slides.weights());
+        assertEquals(1, slides.trainingThreads(8));
+    }
+
+    @Test
+    void aLargeNetworkTrainsOnEveryCore() {
+        Architecture large =
+                new Architecture(List.of(1024, 1024), HiddenActivation.RELU, Variant.LOGITS);
+        assertEquals(784 * 1024 + 1024 + 1024 * 1024 + 1024 + 1024 * 10 + 10, large.weights());
+        assertEquals(2, large.trainingThreads(2));
+        assertEquals(1, large.trainingThreads(0), "never fewer than one");
+        Architecture none = new Architecture(List.of(), HiddenActivation.RELU, Variant.LOGITS);
+        assertEquals(7_850, none.weights());
     }
 }
