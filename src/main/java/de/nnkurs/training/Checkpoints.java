@@ -96,9 +96,13 @@ public final class Checkpoints {
      * @return the folder beside it
      */
     public static Path beside(Path modelDir) {
-        Path absolute = modelDir.toAbsolutePath().normalize();
-        Objects.requireNonNull(absolute.getFileName(), "model folder has no name");
-        return absolute.resolveSibling(absolute.getFileName() + ".checkpoint");
+        Path name = modelDir.toAbsolutePath().normalize().getFileName();
+        Objects.requireNonNull(name, "model folder has no name");
+        Path dir = modelDir.normalize();
+        // As the user wrote it, relative or not, so that messages name what they typed.
+        return dir.getFileName() == null || !dir.getFileName().equals(name)
+                ? modelDir.toAbsolutePath().normalize().resolveSibling(name + ".checkpoint")
+                : dir.resolveSibling(name + ".checkpoint");
     }
 
     /**
