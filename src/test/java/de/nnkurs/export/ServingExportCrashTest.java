@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import de.nnkurs.PausedChild;
 import de.nnkurs.Synthetic;
 import de.nnkurs.io.AtomicDirectory;
 import de.nnkurs.model.Architecture;
@@ -19,15 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -86,30 +83,14 @@ class ServingExportCrashTest {
         byte[] oldWeights = Files.readAllBytes(folder.resolve("mnist-0001.params"));
         Path model = trained(2); // new weights for the export that is killed
 
-        Process child =
-                new ProcessBuilder(
-                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                                "-Dnnkurs.test.pause-at=" + step,
-                                "-Dai.djl.pytorch.num_threads=1",
-                                "-cp",
-                                System.getProperty("java.class.path"),
-                                ExportChild.class.getName(),
-                                model.toString(),
-                                root.toString())
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                        .start();
-        try {
-            BufferedReader err =
-                    new BufferedReader(
-                            new InputStreamReader(child.getErrorStream(), StandardCharsets.UTF_8));
-            String line;
-            do {
-                line = err.readLine(); // DJL may log first; the pause line ends the wait
-            } while (line != null && !line.equals("paused at " + step));
-            assertEquals("paused at " + step, line);
-        } finally {
-            child.destroyForcibly();
-            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+        try (PausedChild child =
+                PausedChild.start(
+                        "paused at " + step,
+                        List.of("nnkurs.test.pause-at=" + step),
+                        ExportChild.class,
+                        model.toString(),
+                        root.toString())) {
+            // killed (SIGKILL) at the step when this block ends
         }
         assertFolderAndZipAgree(folder);
         assertEquals(

@@ -5,19 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import de.nnkurs.PausedChild;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -45,29 +43,13 @@ class AtomicDirectoryCrashTest {
     }
 
     /** Starts a child writing {@code text} that stops for good at {@code step}. */
-    private Process pausedChild(String step, String text) throws Exception {
-        Process child =
-                new ProcessBuilder(
-                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                                "-D" + AtomicDirectory.PAUSE + "=" + step,
-                                "-cp",
-                                System.getProperty("java.class.path"),
-                                WriteFolder.class.getName(),
-                                target().toString(),
-                                text)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                        .start();
-        BufferedReader err =
-                new BufferedReader(
-                        new InputStreamReader(child.getErrorStream(), StandardCharsets.UTF_8));
-        String line = err.readLine(); // blocks until the child has reached the step
-        assertEquals("paused at " + step, line);
-        return child;
-    }
-
-    private void kill(Process child) throws InterruptedException {
-        child.destroyForcibly(); // SIGKILL: no finally block, no shutdown hook runs
-        assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+    private PausedChild pausedChild(String step, String text) throws IOException {
+        return PausedChild.start(
+                "paused at " + step,
+                List.of(AtomicDirectory.PAUSE + "=" + step),
+                WriteFolder.class,
+                target().toString(),
+                text);
     }
 
     private List<String> entries() throws IOException {
@@ -83,10 +65,15 @@ class AtomicDirectoryCrashTest {
         return Files.readString(target().resolve("a.txt"));
     }
 
+    /** Kills the child at its step (SIGKILL). */
+    private static void close(PausedChild child) {
+        child.close();
+    }
+
     @Test
     void killedAfterWritingTheCopyTheOldFolderStaysAndTheCopyIsRemovedNextTime() throws Exception {
         write("old");
-        kill(pausedChild("written", "new"));
+        close(pausedChild("written", "new"));
         assertEquals("old", text(), "the name still holds the old folder");
         assertEquals(2, entries().size(), "the unfinished copy is still there: " + entries());
         write("third");
@@ -98,7 +85,7 @@ class AtomicDirectoryCrashTest {
     @Test
     void killedBetweenTheRenamesTheOldFolderIsPutBackBeforeTheNextWrite() throws Exception {
         write("old");
-        kill(pausedChild("moved-aside", "new"));
+        close(pausedChild("moved-aside", "new"));
         assertFalse(Files.exists(target()), "the one instant the name is empty");
         Path aside =
                 tmp.resolve(entries().stream().filter(n -> n.contains(".old-")).findFirst().get());
@@ -116,7 +103,7 @@ class AtomicDirectoryCrashTest {
     @Test
     void killedBeforeRemovingTheOldFolderTheNewOneStaysAndTheOldIsRemoved() throws Exception {
         write("old");
-        kill(pausedChild("replaced", "new"));
+        close(pausedChild("replaced", "new"));
         assertEquals("new", text(), "the new folder arrived");
         write("third");
         assertEquals("third", text());
@@ -126,8 +113,7 @@ class AtomicDirectoryCrashTest {
     @Test
     void aSecondWriterIsTurnedAwayWhileTheFirstHoldsTheFolder() throws Exception {
         write("old");
-        Process first = pausedChild("written", "new");
-        try {
+        try (PausedChild first = pausedChild("written", "new")) {
             IOException e = assertThrows(IOException.class, () -> write("second"));
             assertEquals(
                     target()
@@ -135,9 +121,7 @@ class AtomicDirectoryCrashTest {
                             + " try again when it has finished",
                     e.getMessage());
             assertEquals("old", text(), "nothing half-deleted");
-        } finally {
-            kill(first);
-        }
+        } // killed here
         write("after"); // the lock went with the killed process
         assertEquals("after", text());
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import de.nnkurs.InvalidSettingException;
+import de.nnkurs.PausedChild;
 import de.nnkurs.Synthetic;
 import de.nnkurs.data.InvalidDataException;
 import de.nnkurs.data.Mnist;
@@ -16,14 +17,10 @@ import de.nnkurs.model.Variant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Checkpoints after every epoch and {@code resumeFrom}: a resumed run takes exactly the steps the
@@ -187,33 +184,21 @@ class CheckpointsTest {
     @Test
     void aRunKilledMidEpochResumesWithTheStepsItWouldHaveTaken() throws Exception {
         Path dir = tmp.resolve("killed.checkpoint");
-        Process child =
-                new ProcessBuilder(
-                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                                "-Dai.djl.pytorch.num_threads=1",
-                                "-cp",
-                                System.getProperty("java.class.path"),
-                                TrainChild.class.getName(),
-                                dir.toString(),
-                                "2",
-                                "4")
-                        .redirectError(ProcessBuilder.Redirect.DISCARD)
-                        .start();
-        try {
-            BufferedReader out =
-                    new BufferedReader(
-                            new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-            assertEquals("paused at epoch 2 step 4", out.readLine());
+        try (PausedChild child =
+                PausedChild.start(
+                        "paused at epoch 2 step 4",
+                        List.of(),
+                        TrainChild.class,
+                        dir.toString(),
+                        "2",
+                        "4")) {
             // While it trains, no second run may write its checkpoints.
             IOException busy =
                     assertThrows(IOException.class, () -> losses(run(SETTINGS).checkpoints(dir)));
             assertTrue(
                     busy.getMessage().contains("another run is training into it"),
                     busy.getMessage());
-        } finally {
-            child.destroyForcibly(); // SIGKILL in the middle of epoch 2
-            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
-        }
+        } // SIGKILL in the middle of epoch 2
         assertEquals(1, Checkpoints.read(dir).epochsDone());
         List<Float> uninterrupted = losses(run(SETTINGS));
         List<Float> resumed = losses(run(SETTINGS).checkpoints(dir).resumeFrom(dir));
