@@ -65,15 +65,10 @@ class AtomicDirectoryCrashTest {
         return Files.readString(target().resolve("a.txt"));
     }
 
-    /** Kills the child at its step (SIGKILL). */
-    private static void close(PausedChild child) {
-        child.close();
-    }
-
     @Test
     void killedAfterWritingTheCopyTheOldFolderStaysAndTheCopyIsRemovedNextTime() throws Exception {
         write("old");
-        close(pausedChild("written", "new"));
+        pausedChild("written", "new").close(); // SIGKILL at the step
         assertEquals("old", text(), "the name still holds the old folder");
         assertEquals(2, entries().size(), "the unfinished copy is still there: " + entries());
         write("third");
@@ -85,7 +80,7 @@ class AtomicDirectoryCrashTest {
     @Test
     void killedBetweenTheRenamesTheOldFolderIsPutBackBeforeTheNextWrite() throws Exception {
         write("old");
-        close(pausedChild("moved-aside", "new"));
+        pausedChild("moved-aside", "new").close(); // SIGKILL at the step
         assertFalse(Files.exists(target()), "the one instant the name is empty");
         Path aside =
                 tmp.resolve(entries().stream().filter(n -> n.contains(".old-")).findFirst().get());
@@ -103,7 +98,7 @@ class AtomicDirectoryCrashTest {
     @Test
     void killedBeforeRemovingTheOldFolderTheNewOneStaysAndTheOldIsRemoved() throws Exception {
         write("old");
-        close(pausedChild("replaced", "new"));
+        pausedChild("replaced", "new").close(); // SIGKILL at the step
         assertEquals("new", text(), "the new folder arrived");
         write("third");
         assertEquals("third", text());
