@@ -40,6 +40,12 @@ public final class AtomicDirectory {
         void writeTo(Path dir) throws IOException;
     }
 
+    /** A lock held until closed. */
+    public interface Lock extends AutoCloseable {
+        @Override
+        void close() throws IOException;
+    }
+
     /** The system property that makes a write stop at a step, for the crash tests. */
     static final String PAUSE = "nnkurs.test.pause-at";
 
@@ -129,8 +135,7 @@ public final class AtomicDirectory {
      * @return the held lock; close it when the work ends
      * @throws IOException naming the target if another process holds the lock or it cannot be made
      */
-    public static AutoCloseable exclusive(Path target, String purpose, String busy)
-            throws IOException {
+    public static Lock exclusive(Path target, String purpose, String busy) throws IOException {
         Path absolute = target.toAbsolutePath().normalize();
         Path parent = absolute.getParent();
         if (parent == null || absolute.getFileName() == null) {

@@ -282,7 +282,7 @@ public final class TrainingRun {
             throw new IllegalStateException("no data to train on: call data(mnist) first");
         }
         Checkpoints plan = Checkpoints.NONE;
-        AutoCloseable runLock = null;
+        AtomicDirectory.Lock runLock = null;
         if (checkpointTo != null || resumeFrom != null) {
             Map<String, String> run = describe(data.sha256());
             if (resumeFrom != null) {
@@ -298,12 +298,8 @@ public final class TrainingRun {
             }
             plan = Checkpoints.plan(checkpointTo, resumeFrom, run);
         }
-        try (AutoCloseable held = runLock) {
+        try (AtomicDirectory.Lock held = runLock) {
             return run(listener, plan);
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IOException(checkpointTo + ": cannot release the run's lock", e);
         }
     }
 
