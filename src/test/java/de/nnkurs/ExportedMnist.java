@@ -1,10 +1,10 @@
 package de.nnkurs;
 
-import de.nnkurs.data.Mnist;
-import de.nnkurs.export.SavedModel;
-import de.nnkurs.export.ServingExport;
+import de.nnkurs.data.MnistData;
+import de.nnkurs.export.ModelFolder;
+import de.nnkurs.export.ServingFolder;
 import de.nnkurs.training.TrainedModel;
-import de.nnkurs.training.TrainingListener;
+import de.nnkurs.training.RunListener;
 import de.nnkurs.training.TrainingRun;
 import de.nnkurs.training.TrainingSettings;
 
@@ -29,14 +29,14 @@ public final class ExportedMnist {
     /** Trains (1 epoch of 100 steps, seed 1) and exports, unless done earlier in this JVM. */
     public static synchronized Path folder() throws IOException {
         if (!ready) {
-            Mnist mnist = RealMnist.load();
+            MnistData mnist = RealMnist.load();
             TrainingSettings settings = TrainingSettings.lesson().withEpochs(1).withMaxBatches(100);
             try (TrainedModel trained =
-                    TrainingRun.of(settings).data(mnist).run(TrainingListener.NONE)) {
+                    TrainingRun.of(settings).data(mnist).run(RunListener.NONE)) {
                 Files.createDirectories(TRAINED.getParent());
-                SavedModel.save(trained, TRAINED);
+                ModelFolder.save(trained, TRAINED);
             }
-            ServingExport.export(TRAINED, SERVING);
+            ServingFolder.export(TRAINED, SERVING);
             ready = true;
         }
         return SERVING.resolve("mnist");
@@ -44,7 +44,7 @@ public final class ExportedMnist {
 
     /** Returns the zip written beside the model store. */
     public static Path zip() throws IOException {
-        return ServingExport.zipFor(folder());
+        return ServingFolder.zipFor(folder());
     }
 
     /** Lists a folder's file names, sorted, without the writers' lock files. */

@@ -8,7 +8,7 @@ import ai.djl.nn.Block;
 
 import de.nnkurs.data.IdxReader;
 import de.nnkurs.data.InvalidDataException;
-import de.nnkurs.export.ServedModel;
+import de.nnkurs.export.ServingLoader;
 import de.nnkurs.model.Architecture;
 import de.nnkurs.model.HiddenActivation;
 import de.nnkurs.model.Models;
@@ -191,6 +191,6 @@ class ReadersFuzzIT {
             @ForAll @DoubleRange(min = 0, max = 1) double where,
             @ForAll long value)
             throws IOException {
-        endsInItsOwnError("m.zip", damaged(zip, kind, where, huge(value)), ServedModel::properties);
+        endsInItsOwnError("m.zip", damaged(zip, kind, where, huge(value)), ServingLoader::properties);
     }
 }

@@ -1,6 +1,6 @@
 package de.nnkurs;
 
-import de.nnkurs.data.Mnist;
+import de.nnkurs.data.MnistData;
 import de.nnkurs.data.MnistFetcher;
 
 import java.io.IOException;
@@ -11,7 +11,7 @@ import java.nio.file.Path;
 /** The real MNIST for tests about learning: fetched once into {@code data/mnist}, then reused. */
 public final class RealMnist {
 
-    private static Mnist cached;
+    private static MnistData cached;
 
     private RealMnist() {}
 
@@ -23,9 +23,9 @@ public final class RealMnist {
     }
 
     /** Returns the loaded dataset, read once per test JVM. */
-    public static synchronized Mnist load() throws IOException {
+    public static synchronized MnistData load() throws IOException {
         if (cached == null) {
-            cached = Mnist.load(dir());
+            cached = MnistData.load(dir());
         }
         return cached;
     }

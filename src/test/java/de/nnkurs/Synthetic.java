@@ -1,6 +1,6 @@
 package de.nnkurs;
 
-import de.nnkurs.data.Mnist;
+import de.nnkurs.data.MnistData;
 import de.nnkurs.data.MnistSplit;
 
 import java.util.Map;
@@ -30,7 +30,7 @@ public final class Synthetic {
     }
 
     /** Returns a dataset of {@code train} and {@code test} random examples. */
-    public static Mnist mnist(int train, int test) {
-        return new Mnist(split(train, 1), split(test, 2), Map.of());
+    public static MnistData mnist(int train, int test) {
+        return new MnistData(split(train, 1), split(test, 2), Map.of());
     }
 }

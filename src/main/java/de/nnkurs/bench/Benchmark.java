@@ -15,15 +15,15 @@ import de.nnkurs.Lesson;
 import de.nnkurs.compare.PeakMemory;
 import de.nnkurs.data.CourseTransform;
 import de.nnkurs.data.DigitImages;
-import de.nnkurs.data.Mnist;
+import de.nnkurs.data.MnistData;
 import de.nnkurs.data.MnistSplit;
 import de.nnkurs.export.DigitClassifier;
-import de.nnkurs.export.SavedModel;
-import de.nnkurs.export.ServingExport;
+import de.nnkurs.export.ModelFolder;
+import de.nnkurs.export.ServingFolder;
 import de.nnkurs.io.AtomicDirectory;
 import de.nnkurs.training.EpochResult;
 import de.nnkurs.training.TrainedModel;
-import de.nnkurs.training.TrainingListener;
+import de.nnkurs.training.RunListener;
 import de.nnkurs.training.TrainingRun;
 import de.nnkurs.training.TrainingSettings;
 
@@ -96,7 +96,7 @@ public final class Benchmark {
      * @return the figures
      * @throws IOException if the temporary export cannot be written
      */
-    public static BenchmarkResult run(Mnist mnist, Settings settings, Consumer<String> log)
+    public static BenchmarkResult run(MnistData mnist, Settings settings, Consumer<String> log)
             throws IOException {
         TrainingSettings training =
                 TrainingSettings.lesson()
@@ -123,8 +123,8 @@ public final class Benchmark {
                                 settings.inferencePasses());
             }
             Path saved = work.resolve("mnist");
-            SavedModel.save(trained, saved);
-            Path exported = ServingExport.export(saved, work.resolve("serving"));
+            ModelFolder.save(trained, saved);
+            Path exported = ServingFolder.export(saved, work.resolve("serving"));
             log.accept("single-picture predictions through the exported model …");
             double[] micros = predictLatencies(exported, mnist.test(), settings.predictions());
             Double rss = PeakMemory.residentMb();
@@ -143,8 +143,8 @@ public final class Benchmark {
         }
     }
 
-    private static TrainingListener epochLog(Consumer<String> log, int epochs) {
-        return new TrainingListener() {
+    private static RunListener epochLog(Consumer<String> log, int epochs) {
+        return new RunListener() {
             @Override
             public void onEpoch(EpochResult r) {
                 log.accept(

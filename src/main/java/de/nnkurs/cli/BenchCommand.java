@@ -2,7 +2,7 @@ package de.nnkurs.cli;
 
 import de.nnkurs.bench.Benchmark;
 import de.nnkurs.bench.BenchmarkResult;
-import de.nnkurs.data.Mnist;
+import de.nnkurs.data.MnistData;
 import de.nnkurs.io.AtomicFile;
 import de.nnkurs.io.FileChecks;
 
@@ -80,7 +80,7 @@ final class BenchCommand implements Callable<Integer> {
             FileChecks.writable("json", json);
         }
         data.check();
-        Mnist mnist = data.load(spec);
+        MnistData mnist = data.load(spec);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         BenchmarkResult result =

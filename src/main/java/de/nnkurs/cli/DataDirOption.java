@@ -1,6 +1,6 @@
 package de.nnkurs.cli;
 
-import de.nnkurs.data.Mnist;
+import de.nnkurs.data.MnistData;
 import de.nnkurs.data.MnistFetcher;
 import de.nnkurs.io.FileChecks;
 
@@ -37,14 +37,14 @@ final class DataDirOption {
      * Loads MNIST from {@code --data-dir}, or from the default folder, fetching it if needed, and
      * says which folder it used.
      */
-    Mnist load(CommandSpec spec) throws IOException {
+    MnistData load(CommandSpec spec) throws IOException {
         check();
         PrintWriter out = spec.commandLine().getOut();
         Path dir =
                 dataDir != null
                         ? dataDir
                         : MnistFetcher.ensure(Path.of(DEFAULT), spec.commandLine().getErr());
-        Mnist mnist = Mnist.load(dir);
+        MnistData mnist = MnistData.load(dir);
         out.printf("MNIST from %s%n", dir.toAbsolutePath().normalize());
         out.flush();
         return mnist;

@@ -1,6 +1,6 @@
 package de.nnkurs.cli;
 
-import de.nnkurs.data.Mnist;
+import de.nnkurs.data.MnistData;
 import de.nnkurs.model.HiddenActivation;
 import de.nnkurs.slides.DyingReluDemo;
 import de.nnkurs.training.TrainingSettings;
@@ -56,7 +56,7 @@ final class DyingReluCommand implements Callable<Integer> {
                 DyingReluDemo.Settings.negativeBiasStart().withBiasStart(biasStart);
         data.check();
         PrintWriter out = spec.commandLine().getOut();
-        Mnist mnist = data.load(spec);
+        MnistData mnist = data.load(spec);
         TrainingSettings training = settings.training();
         out.printf(
                 Locale.ROOT,
@@ -70,8 +70,8 @@ final class DyingReluCommand implements Callable<Integer> {
         out.flush();
         List<DyingReluDemo.Result> results = new ArrayList<>();
         for (HiddenActivation activation : COMPARED) {
-            ProgressBar bar =
-                    ProgressBar.onConsole(out, spec.commandLine().getErr())
+            ConsoleProgress bar =
+                    ConsoleProgress.onConsole(out, spec.commandLine().getErr())
                             .prefix(String.format(Locale.ROOT, "%-10s", activation.label()));
             results.add(DyingReluDemo.run(mnist, settings, activation, bar));
         }

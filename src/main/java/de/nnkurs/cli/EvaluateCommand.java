@@ -27,7 +27,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Spec private CommandSpec spec;
 
-    @Mixin private ServedModelOption served;
+    @Mixin private ModelOption served;
 
     @Mixin private DataDirOption data;
 
@@ -52,7 +52,7 @@ final class EvaluateCommand implements Callable<Integer> {
         data.check();
         PrintWriter console = spec.commandLine().getOut();
         MnistSplit test = data.load(spec).test();
-        ProgressBar bar = ProgressBar.onConsole(console, spec.commandLine().getErr());
+        ConsoleProgress bar = ConsoleProgress.onConsole(console, spec.commandLine().getErr());
         Evaluation evaluation = Evaluation.of(model, test, bar.task("classifying"));
         console.print(evaluation.matrix().table());
         evaluation.writePictures(

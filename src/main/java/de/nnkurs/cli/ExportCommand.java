@@ -1,6 +1,6 @@
 package de.nnkurs.cli;
 
-import de.nnkurs.export.ServingExport;
+import de.nnkurs.export.ServingFolder;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,10 +53,10 @@ final class ExportCommand implements Callable<Integer> {
                             + (Files.exists(model) ? ": not a folder" : ": no such folder")
                             + " (train a model first: nnkurs train)");
         }
-        Path folder = ServingExport.export(model, root);
+        Path folder = ServingFolder.export(model, root);
         spec.commandLine()
                 .getOut()
-                .printf("Exported %s and %s%n", folder, ServingExport.zipFor(folder));
+                .printf("Exported %s and %s%n", folder, ServingFolder.zipFor(folder));
         return 0;
     }
 }

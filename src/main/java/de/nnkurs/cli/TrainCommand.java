@@ -1,13 +1,13 @@
 package de.nnkurs.cli;
 
-import de.nnkurs.data.Mnist;
-import de.nnkurs.export.SavedModel;
-import de.nnkurs.export.ServingExport;
+import de.nnkurs.data.MnistData;
+import de.nnkurs.export.ModelFolder;
+import de.nnkurs.export.ServingFolder;
 import de.nnkurs.model.Architecture;
 import de.nnkurs.model.Variant;
 import de.nnkurs.slides.DeadUnitCounter;
 import de.nnkurs.training.TrainedModel;
-import de.nnkurs.training.TrainingListener;
+import de.nnkurs.training.RunListener;
 import de.nnkurs.training.TrainingRun;
 import de.nnkurs.training.TrainingSettings;
 
@@ -78,17 +78,17 @@ final class TrainCommand implements Callable<Integer> {
         Main.suggestThreads(
                 architecture.trainingThreads(Runtime.getRuntime().availableProcessors()));
         if (!training.dryRun) {
-            SavedModel.checkTarget("output", target);
+            ModelFolder.checkTarget("output", target);
         }
         if (export) {
-            ServingExport.check(architecture);
+            ServingFolder.check(architecture);
         }
         data.check();
         PrintWriter out = spec.commandLine().getOut();
         resume.applyTo(run, target, !training.dryRun, out);
         run.check();
 
-        Mnist mnist = data.load(spec);
+        MnistData mnist = data.load(spec);
         out.printf(
                 Locale.ROOT,
                 "Training %s (%s, %s) on %d images, %d epoch(s), batch size %d, %s lr %s, seed"
@@ -103,7 +103,7 @@ final class TrainCommand implements Callable<Integer> {
                 settings.learningRate(),
                 settings.seed());
         resume.printStart(run, out);
-        TrainingListener listener = ProgressBar.onConsole(out, spec.commandLine().getErr());
+        RunListener listener = ConsoleProgress.onConsole(out, spec.commandLine().getErr());
         if (reportDeadUnits) {
             listener = listener.andThen(new DeadUnitCounter(mnist.train(), this::printDeadUnits));
         }
@@ -117,18 +117,18 @@ final class TrainCommand implements Callable<Integer> {
             if (trained.diverged()) {
                 resume.diverged(out);
             }
-            SavedModel.refuseDiverged(trained, target); // the old model and checkpoint stay
+            ModelFolder.refuseDiverged(trained, target); // the old model and checkpoint stay
             if (training.dryRun) {
                 out.println("Dry run: model not saved.");
                 return 0;
             }
-            SavedModel.save(trained, target);
+            ModelFolder.save(trained, target);
             out.printf("Saved %s%n", target);
             resume.saved(out);
         }
         if (export) {
-            Path folder = ServingExport.exportBeside(target);
-            out.printf("Exported %s and %s%n", folder, ServingExport.zipFor(folder));
+            Path folder = ServingFolder.exportBeside(target);
+            out.printf("Exported %s and %s%n", folder, ServingFolder.zipFor(folder));
         }
         return 0;
     }

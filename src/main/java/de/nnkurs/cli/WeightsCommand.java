@@ -1,8 +1,8 @@
 package de.nnkurs.cli;
 
-import de.nnkurs.data.Mnist;
+import de.nnkurs.data.MnistData;
 import de.nnkurs.export.ModelMetadata;
-import de.nnkurs.export.SavedModel;
+import de.nnkurs.export.ModelFolder;
 import de.nnkurs.model.Architecture;
 
 import picocli.CommandLine.Command;
@@ -50,7 +50,7 @@ final class WeightsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            SavedModel.exportWeights(model, file);
+            ModelFolder.exportWeights(model, file);
             spec.commandLine().getOut().printf("Wrote %s%n", file);
             return 0;
         }
@@ -84,11 +84,11 @@ final class WeightsCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             Architecture architecture = network.architecture();
-            SavedModel.checkImport(file, output);
+            ModelFolder.checkImport(file, output);
             data.check();
-            Mnist mnist = data.load(spec);
+            MnistData mnist = data.load(spec);
             ModelMetadata meta =
-                    SavedModel.importWeights(
+                    ModelFolder.importWeights(
                             file, architecture, mnist.test(), mnist.sha256(), output);
             spec.commandLine()
                     .getOut()

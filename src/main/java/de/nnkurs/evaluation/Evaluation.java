@@ -1,7 +1,7 @@
 package de.nnkurs.evaluation;
 
 import de.nnkurs.InvalidSettingException;
-import de.nnkurs.Progress;
+import de.nnkurs.ProgressListener;
 import de.nnkurs.data.MnistSplit;
 import de.nnkurs.export.DigitClassifier;
 
@@ -14,7 +14,7 @@ import java.nio.file.Path;
  * confusion matrix, accuracy, and the pictures of both.
  *
  * <pre>{@code
- * Evaluation e = Evaluation.of(Path.of("models/serving/mnist"), mnist.test(), Progress.NONE);
+ * Evaluation e = Evaluation.of(Path.of("models/serving/mnist"), mnist.test(), ProgressListener.NONE);
  * System.out.print(e.matrix().table());
  * }</pre>
  *
@@ -39,7 +39,7 @@ public record Evaluation(MnistSplit split, int[] predicted, ConfusionMatrix matr
      * @return the evaluation
      * @throws IOException naming the path if it is not an exported model
      */
-    public static Evaluation of(Path exported, MnistSplit split, Progress progress)
+    public static Evaluation of(Path exported, MnistSplit split, ProgressListener progress)
             throws IOException {
         try (DigitClassifier classifier = DigitClassifier.open(exported)) {
             int[] predicted = classifier.classify(split, progress);

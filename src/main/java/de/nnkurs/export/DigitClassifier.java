@@ -7,7 +7,7 @@ import ai.djl.modality.cv.ImageFactory;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
 
-import de.nnkurs.Progress;
+import de.nnkurs.ProgressListener;
 import de.nnkurs.data.DigitImages;
 import de.nnkurs.data.ImageFiles;
 import de.nnkurs.data.MnistSplit;
@@ -49,12 +49,12 @@ public final class DigitClassifier implements AutoCloseable {
     /**
      * Loads an exported model.
      *
-     * @param exported the folder or zip written by {@link ServingExport}
+     * @param exported the folder or zip written by {@link ServingFolder}
      * @return the classifier; the caller closes it
      * @throws IOException naming the path if it is not an exported model
      */
     public static DigitClassifier open(Path exported) throws IOException {
-        return new DigitClassifier(ServedModel.load(exported));
+        return new DigitClassifier(ServingLoader.load(exported));
     }
 
     /** One ranked digit. */
@@ -108,7 +108,7 @@ public final class DigitClassifier implements AutoCloseable {
      * @param progress hears how many examples are done
      * @return the predicted digit of each example, in order
      */
-    public int[] classify(MnistSplit split, Progress progress) {
+    public int[] classify(MnistSplit split, ProgressListener progress) {
         int[] predicted = new int[split.count()];
         ImageFactory images = ImageFactory.getInstance();
         for (int start = 0; start < split.count(); start += BATCH) {

@@ -7,7 +7,7 @@ import ai.djl.training.ParameterStore;
 
 import de.nnkurs.data.MnistSplit;
 import de.nnkurs.training.EpochResult;
-import de.nnkurs.training.TrainingListener;
+import de.nnkurs.training.RunListener;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +18,7 @@ import java.util.function.ObjIntConsumer;
  * training run. A diverged epoch (NaN loss) ends the counting: NaN weights are neither dead nor
  * alive.
  */
-public final class DeadUnitCounter implements TrainingListener {
+public final class DeadUnitCounter implements RunListener {
 
     private final MnistSplit examples;
     private final ObjIntConsumer<int[]> report;

@@ -5,13 +5,13 @@ import ai.djl.nn.core.Linear;
 import ai.djl.util.Pair;
 
 import de.nnkurs.InvalidSettingException;
-import de.nnkurs.data.Mnist;
+import de.nnkurs.data.MnistData;
 import de.nnkurs.model.Architecture;
 import de.nnkurs.model.HiddenActivation;
 import de.nnkurs.model.Models;
 import de.nnkurs.model.Variant;
 import de.nnkurs.training.TrainedModel;
-import de.nnkurs.training.TrainingListener;
+import de.nnkurs.training.RunListener;
 import de.nnkurs.training.TrainingRun;
 import de.nnkurs.training.TrainingSettings;
 
@@ -116,7 +116,7 @@ public final class DyingReluDemo {
      * @throws IOException never in practice: the run reads and writes no files
      */
     public static Result run(
-            Mnist data, Settings settings, HiddenActivation activation, TrainingListener progress)
+            MnistData data, Settings settings, HiddenActivation activation, RunListener progress)
             throws IOException {
         DeadUnitCounter counter = new DeadUnitCounter(data.train());
         TrainingRun run =
@@ -149,9 +149,9 @@ public final class DyingReluDemo {
      * @throws IOException never in practice: the runs read and write no files
      */
     public static List<Result> compare(
-            Mnist data,
+            MnistData data,
             Settings settings,
-            TrainingListener progress,
+            RunListener progress,
             HiddenActivation... activations)
             throws IOException {
         List<Result> results = new ArrayList<>();

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
 
-import de.nnkurs.data.Mnist;
+import de.nnkurs.data.MnistData;
 import de.nnkurs.model.Models;
 
 import java.util.ArrayList;
@@ -32,7 +32,7 @@ public final class FullBatchTraining {
      * @return one loss per step (the whole-set loss before it) and the epoch results
      */
     public static TrainingResult train(
-            Model model, Mnist data, TrainingSettings settings, TrainingListener listener) {
+            Model model, MnistData data, TrainingSettings settings, RunListener listener) {
         if (settings.optimizer() != OptimizerKind.GD) {
             throw new IllegalArgumentException(
                     "full-batch training steps with --optimizer gd, not "
@@ -58,10 +58,10 @@ public final class FullBatchTraining {
                 losses.add(loss);
                 listener.onStep(e + 1, 1, 1, loss);
                 double seconds = (System.nanoTime() - start) / 1e9;
-                predictions = Accuracy.predict(trainer, manager, data.test());
+                predictions = Predictions.predict(trainer, manager, data.test());
                 EpochResult result =
                         new EpochResult(
-                                e + 1, loss, Accuracy.of(predictions, data.test()), seconds);
+                                e + 1, loss, Predictions.of(predictions, data.test()), seconds);
                 epochs.add(result);
                 listener.onEpoch(result);
                 if (!Float.isFinite(loss)) {

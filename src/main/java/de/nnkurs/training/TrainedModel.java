@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * A model fresh from a {@link TrainingRun}, with what went into it and what came out; save it with
- * {@code SavedModel.save(trained, dir)}. Closing it frees the weights' native memory.
+ * {@code ModelFolder.save(trained, dir)}. Closing it frees the weights' native memory.
  */
 public final class TrainedModel implements AutoCloseable {
 
@@ -83,7 +83,7 @@ public final class TrainedModel implements AutoCloseable {
      * @return the most probable class of each example, in order
      */
     public int[] predict(MnistSplit split) {
-        return Accuracy.predict(model.getBlock(), model.getNDManager(), split);
+        return Predictions.predict(model.getBlock(), model.getNDManager(), split);
     }
 
     @Override

@@ -12,7 +12,7 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 
 import de.nnkurs.data.DataLoader;
-import de.nnkurs.data.Mnist;
+import de.nnkurs.data.MnistData;
 import de.nnkurs.data.MnistSplit;
 import de.nnkurs.data.Sampler;
 import de.nnkurs.model.Models;
@@ -66,7 +66,7 @@ public final class TrainingLoop {
      * @return the per-step losses, per-epoch results and final test predictions
      */
     public static TrainingResult train(
-            Model model, Mnist data, TrainingSettings settings, TrainingListener listener) {
+            Model model, MnistData data, TrainingSettings settings, RunListener listener) {
         Sampler shuffle = Sampler.random(new Random(settings.seed()));
         return train(model, data, settings, shuffle, listener);
     }
@@ -90,10 +90,10 @@ public final class TrainingLoop {
      */
     public static TrainingResult train(
             Model model,
-            Mnist data,
+            MnistData data,
             TrainingSettings settings,
             Sampler sampler,
-            TrainingListener listener) {
+            RunListener listener) {
         try {
             return train(model, data, settings, sampler, listener, Checkpoints.NONE);
         } catch (IOException e) {
@@ -102,7 +102,7 @@ public final class TrainingLoop {
     }
 
     /**
-     * Trains as {@link #train(Model, Mnist, TrainingSettings, Sampler, TrainingListener)}, starting
+     * Trains as {@link #train(Model, MnistData, TrainingSettings, Sampler, RunListener)}, starting
      * from a checkpoint and writing one after each epoch as the plan says. A diverged epoch writes
      * none, so the last good checkpoint stays.
      *
@@ -110,10 +110,10 @@ public final class TrainingLoop {
      */
     static TrainingResult train(
             Model model,
-            Mnist data,
+            MnistData data,
             TrainingSettings settings,
             Sampler sampler,
-            TrainingListener listener,
+            RunListener listener,
             Checkpoints checkpoints)
             throws IOException {
         if (settings.optimizer() == OptimizerKind.GD) {
@@ -189,8 +189,8 @@ public final class TrainingLoop {
                     }
                 }
                 double seconds = (System.nanoTime() - began) / 1e9;
-                predictions = Accuracy.predict(trainer, manager, data.test());
-                double accuracy = Accuracy.of(predictions, data.test());
+                predictions = Predictions.predict(trainer, manager, data.test());
+                double accuracy = Predictions.of(predictions, data.test());
                 EpochResult result = new EpochResult(e + 1, runningLoss / step, accuracy, seconds);
                 epochs.add(result);
                 listener.onEpoch(result);
@@ -201,7 +201,7 @@ public final class TrainingLoop {
             }
             if (start == settings.epochs()) {
                 // Resumed after the last epoch (killed before saving): nothing left to train.
-                predictions = Accuracy.predict(trainer, manager, data.test());
+                predictions = Predictions.predict(trainer, manager, data.test());
             }
         }
         return new TrainingResult(epochs, stepLosses, predictions, diverged);

@@ -4,7 +4,7 @@ import ai.djl.Model;
 import ai.djl.nn.Block;
 
 import de.nnkurs.InvalidSettingException;
-import de.nnkurs.data.Mnist;
+import de.nnkurs.data.MnistData;
 import de.nnkurs.data.OrderFile;
 import de.nnkurs.data.Sampler;
 import de.nnkurs.data.Sha256;
@@ -33,8 +33,8 @@ import java.util.function.Consumer;
  * back the trained model.
  *
  * <pre>{@code
- * Mnist mnist = Mnist.load(MnistFetcher.ensure(Path.of("data/mnist"), log));
- * try (TrainedModel trained = TrainingRun.lesson().data(mnist).run(TrainingListener.NONE)) {
+ * MnistData mnist = MnistData.load(MnistFetcher.ensure(Path.of("data/mnist"), log));
+ * try (TrainedModel trained = TrainingRun.lesson().data(mnist).run(RunListener.NONE)) {
  *     System.out.println(trained.testAccuracy());
  * }
  * }</pre>
@@ -46,7 +46,7 @@ public final class TrainingRun {
 
     private final TrainingSettings settings;
     private Architecture architecture = Architecture.lesson(Variant.SLIDES);
-    private Mnist data;
+    private MnistData data;
     private Path initialWeights;
     private Path saveInitialWeights;
     private Path order;
@@ -91,7 +91,7 @@ public final class TrainingRun {
      * @param value the dataset
      * @return this run
      */
-    public TrainingRun data(Mnist value) {
+    public TrainingRun data(MnistData value) {
         data = Objects.requireNonNull(value, "data");
         return this;
     }
@@ -276,7 +276,7 @@ public final class TrainingRun {
      * @return the trained model; the caller closes it
      * @throws IOException if a weights or order file cannot be read or written
      */
-    public TrainedModel run(TrainingListener listener) throws IOException {
+    public TrainedModel run(RunListener listener) throws IOException {
         check();
         if (data == null) {
             throw new IllegalStateException("no data to train on: call data(mnist) first");
@@ -303,7 +303,7 @@ public final class TrainingRun {
         }
     }
 
-    private TrainedModel run(TrainingListener listener, Checkpoints plan) throws IOException {
+    private TrainedModel run(RunListener listener, Checkpoints plan) throws IOException {
         Model model = Model.newInstance("mnist");
         try {
             Block block = Models.sequential(architecture); // model = nn.Sequential(...)

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import de.nnkurs.ExportedMnist;
 import de.nnkurs.RealMnist;
-import de.nnkurs.export.SavedModel;
+import de.nnkurs.export.ModelFolder;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +37,7 @@ class EvaluateCommandTest extends CommandLineTest {
                         "--out",
                         tmp.toString());
         assertEquals(0, code, err.toString());
-        double trained = SavedModel.readMetadata(ExportedMnist.TRAINED).testAccuracy();
+        double trained = ModelFolder.readMetadata(ExportedMnist.TRAINED).testAccuracy();
         String expected =
                 String.format(
                         Locale.ROOT,

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import de.nnkurs.export.ModelMetadata;
-import de.nnkurs.export.SavedModel;
+import de.nnkurs.export.ModelFolder;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -139,7 +139,7 @@ class MainTest extends CommandLineTest {
         assertEquals(0, code, err.toString());
         assertEquals(2, out.toString().lines().filter(l -> l.startsWith("epoch ")).count());
         assertTrue(Files.isRegularFile(output.resolve("tiny-0002.params")));
-        ModelMetadata meta = SavedModel.readMetadata(output);
+        ModelMetadata meta = ModelFolder.readMetadata(output);
         assertEquals("slides", meta.variant());
         assertEquals(3, meta.seed());
         assertEquals(2, meta.history().size());
@@ -164,7 +164,7 @@ class MainTest extends CommandLineTest {
                         "--output",
                         output.toString());
         assertEquals(0, code, err.toString());
-        assertEquals("logits", SavedModel.readMetadata(output).variant());
+        assertEquals("logits", ModelFolder.readMetadata(output).variant());
     }
 
     @Test

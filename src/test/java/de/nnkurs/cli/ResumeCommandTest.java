@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import de.nnkurs.data.Mnist;
+import de.nnkurs.data.MnistData;
 import de.nnkurs.training.Checkpoints;
 import de.nnkurs.training.TrainedModel;
-import de.nnkurs.training.TrainingListener;
+import de.nnkurs.training.RunListener;
 import de.nnkurs.training.TrainingRun;
 import de.nnkurs.training.TrainingSettings;
 
@@ -44,12 +44,12 @@ class ResumeCommandTest extends CommandLineTest {
 
     /** Leaves the checkpoint of a run with {@link #train}'s options killed after epoch 1. */
     private void checkpointAfterOneEpoch(Path model) throws IOException {
-        Mnist data = Mnist.load(tinyData(tmp));
+        MnistData data = MnistData.load(tinyData(tmp));
         TrainingRun run =
                 TrainingRun.of(TrainingSettings.lesson().withEpochs(1).withMaxBatches(3))
                         .checkpoints(Checkpoints.beside(model))
                         .data(data);
-        try (TrainedModel trained = run.run(TrainingListener.NONE)) {
+        try (TrainedModel trained = run.run(RunListener.NONE)) {
             assertFalse(trained.diverged());
         }
     }

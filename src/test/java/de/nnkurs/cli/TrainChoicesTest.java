@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import de.nnkurs.export.ModelMetadata;
-import de.nnkurs.export.SavedModel;
-import de.nnkurs.export.ServingExport;
+import de.nnkurs.export.ModelFolder;
+import de.nnkurs.export.ServingFolder;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,7 +44,7 @@ class TrainChoicesTest extends CommandLineTest {
                         "--output",
                         model.toString());
         assertEquals(0, code, err.toString());
-        ModelMetadata meta = SavedModel.readMetadata(model);
+        ModelMetadata meta = ModelFolder.readMetadata(model);
         assertEquals("alrelu", meta.activation());
         assertEquals("momentum", meta.optimizer());
         assertEquals("cross-entropy", meta.loss());
@@ -69,8 +69,8 @@ class TrainChoicesTest extends CommandLineTest {
                         "--output",
                         model.toString());
         assertEquals(0, code, err.toString());
-        assertEquals("784-32-16-10", SavedModel.readMetadata(model).architecture());
-        try (var loaded = SavedModel.load(model)) {
+        assertEquals("784-32-16-10", ModelFolder.readMetadata(model).architecture());
+        try (var loaded = ModelFolder.load(model)) {
             assertEquals(
                     784 * 32 + 32 + 32 * 16 + 16 + 16 * 10 + 10,
                     de.nnkurs.model.Models.parameterCount(loaded.getBlock()));
@@ -116,7 +116,7 @@ class TrainChoicesTest extends CommandLineTest {
                             "--output",
                             model.toString()),
                     err.toString());
-            assertEquals(loss, SavedModel.readMetadata(model).loss());
+            assertEquals(loss, ModelFolder.readMetadata(model).loss());
         }
     }
 
@@ -238,6 +238,6 @@ class TrainChoicesTest extends CommandLineTest {
                 err.toString());
         Path served = tmp.resolve("models").resolve("serving").resolve("tiny");
         assertTrue(java.nio.file.Files.isRegularFile(served.resolve("serving.properties")));
-        assertTrue(java.nio.file.Files.isRegularFile(ServingExport.zipFor(served)));
+        assertTrue(java.nio.file.Files.isRegularFile(ServingFolder.zipFor(served)));
     }
 }

@@ -8,7 +8,7 @@ import ai.djl.Model;
 
 import de.nnkurs.ExportedMnist;
 import de.nnkurs.RealMnist;
-import de.nnkurs.export.SavedModel;
+import de.nnkurs.export.ModelFolder;
 import de.nnkurs.model.StateDict;
 
 import org.junit.jupiter.api.Test;
@@ -44,8 +44,8 @@ class WeightsCommandTest extends CommandLineTest {
                             "--data-dir",
                             RealMnist.dir().toString()),
                     err.toString());
-            try (Model a = SavedModel.load(ExportedMnist.TRAINED);
-                    Model b = SavedModel.load(model)) {
+            try (Model a = ModelFolder.load(ExportedMnist.TRAINED);
+                    Model b = ModelFolder.load(model)) {
                 for (String name : StateDict.parameters(a.getBlock()).keySet()) {
                     assertArrayEquals(
                             StateDict.parameters(a.getBlock()).get(name).getArray().toByteArray(),
@@ -54,8 +54,8 @@ class WeightsCommandTest extends CommandLineTest {
                 }
             }
             assertEquals(
-                    SavedModel.readMetadata(ExportedMnist.TRAINED).testAccuracy(),
-                    SavedModel.readMetadata(model).testAccuracy());
+                    ModelFolder.readMetadata(ExportedMnist.TRAINED).testAccuracy(),
+                    ModelFolder.readMetadata(model).testAccuracy());
         }
     }
 
@@ -125,11 +125,11 @@ class WeightsCommandTest extends CommandLineTest {
                         "--output",
                         imported.toString()),
                 err.toString());
-        assertEquals("784-32-10", SavedModel.readMetadata(imported).architecture());
-        assertEquals("tanh", SavedModel.readMetadata(imported).activation());
+        assertEquals("784-32-10", ModelFolder.readMetadata(imported).architecture());
+        assertEquals("tanh", ModelFolder.readMetadata(imported).activation());
         assertEquals(
-                SavedModel.readMetadata(trained).testAccuracy(),
-                SavedModel.readMetadata(imported).testAccuracy());
+                ModelFolder.readMetadata(trained).testAccuracy(),
+                ModelFolder.readMetadata(imported).testAccuracy());
     }
 
     @Test

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import de.nnkurs.Lesson;
 import de.nnkurs.PythonSide;
 import de.nnkurs.RealMnist;
-import de.nnkurs.data.Mnist;
+import de.nnkurs.data.MnistData;
 import de.nnkurs.training.OptimizerKind;
 import de.nnkurs.training.TrainedModel;
-import de.nnkurs.training.TrainingListener;
+import de.nnkurs.training.RunListener;
 import de.nnkurs.training.TrainingRun;
 import de.nnkurs.training.TrainingSettings;
 
@@ -28,7 +28,7 @@ class ParityIT {
     @Test
     void javaMatchesPythonStepForStepOverTheFirstHundredSteps() throws Exception {
         PythonSide.require();
-        Mnist mnist = RealMnist.load();
+        MnistData mnist = RealMnist.load();
         Path init = tmp.resolve("init.npz");
         Path order = tmp.resolve("order.npz");
         TrainingSettings settings =
@@ -37,7 +37,7 @@ class ParityIT {
         RunRecord java;
         TrainingRun run =
                 TrainingRun.of(settings).data(mnist).saveInitialWeights(init).saveOrder(order);
-        try (TrainedModel trained = run.run(TrainingListener.NONE)) {
+        try (TrainedModel trained = run.run(RunListener.NONE)) {
             java = RunRecord.ofJava(trained);
         }
 

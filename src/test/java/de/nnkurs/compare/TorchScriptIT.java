@@ -19,13 +19,13 @@ import de.nnkurs.Lesson;
 import de.nnkurs.PythonSide;
 import de.nnkurs.RealMnist;
 import de.nnkurs.data.DataLoader;
-import de.nnkurs.data.Mnist;
+import de.nnkurs.data.MnistData;
 import de.nnkurs.data.Sampler;
 import de.nnkurs.model.Models;
 import de.nnkurs.model.StateDict;
 import de.nnkurs.model.Variant;
 import de.nnkurs.training.OptimizerKind;
-import de.nnkurs.training.TrainingListener;
+import de.nnkurs.training.RunListener;
 import de.nnkurs.training.TrainingLoop;
 import de.nnkurs.training.TrainingResult;
 import de.nnkurs.training.TrainingSettings;
@@ -43,7 +43,7 @@ class TorchScriptIT {
     @Test
     void torchScriptOfJavaWeightsGivesTheJavaModelsPredictions() throws Exception {
         PythonSide.require();
-        Mnist mnist = RealMnist.load();
+        MnistData mnist = RealMnist.load();
         TrainingSettings settings =
                 new TrainingSettings(
                         1, Lesson.BATCH_SIZE, Lesson.LEARNING_RATE, 2, 50, OptimizerKind.ADAM);
@@ -52,7 +52,7 @@ class TorchScriptIT {
         try (Model model = Model.newInstance("java")) {
             model.setBlock(Models.sequential(Variant.SLIDES));
             TrainingResult trained =
-                    TrainingLoop.train(model, mnist, settings, new TrainingListener() {});
+                    TrainingLoop.train(model, mnist, settings, new RunListener() {});
             StateDict.save(model.getBlock(), weights);
             PythonSide.run(
                     tmp.resolve("export.log"),

@@ -44,7 +44,7 @@ class ConcurrentPredictionTest {
     @Test
     void eightThreadsGiveTheSameAnswersAsOne() throws Exception {
         MnistSplit test = RealMnist.load().test();
-        try (ZooModel<Image, Classifications> model = ServedModel.load(ExportedMnist.folder())) {
+        try (ZooModel<Image, Classifications> model = ServingLoader.load(ExportedMnist.folder())) {
             List<String> single = predictAll(model, test);
             ExecutorService pool = Executors.newFixedThreadPool(THREADS);
             try {

@@ -2,12 +2,12 @@ package de.nnkurs.export;
 
 import java.nio.file.Path;
 
-/** Runs one export in its own JVM, for {@link ServingExportCrashTest} to kill at a step. */
+/** Runs one export in its own JVM, for {@link ServingFolderCrashTest} to kill at a step. */
 final class ExportChild {
 
     private ExportChild() {}
 
     public static void main(String[] args) throws Exception {
-        ServingExport.export(Path.of(args[0]), Path.of(args[1]));
+        ServingFolder.export(Path.of(args[0]), Path.of(args[1]));
     }
 }

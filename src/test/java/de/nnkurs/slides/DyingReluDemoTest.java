@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import de.nnkurs.SlideData;
-import de.nnkurs.data.Mnist;
+import de.nnkurs.data.MnistData;
 import de.nnkurs.model.HiddenActivation;
 import de.nnkurs.training.OptimizerKind;
-import de.nnkurs.training.TrainingListener;
+import de.nnkurs.training.RunListener;
 import de.nnkurs.training.TrainingSettings;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -33,12 +33,12 @@ class DyingReluDemoTest {
 
     @BeforeAll
     static void runOnce() throws IOException {
-        Mnist data = new Mnist(SlideData.stripes(512, 1), SlideData.stripes(100, 2), Map.of());
+        MnistData data = new MnistData(SlideData.stripes(512, 1), SlideData.stripes(100, 2), Map.of());
         results =
                 DyingReluDemo.compare(
                         data,
                         PROVOKED,
-                        TrainingListener.NONE,
+                        RunListener.NONE,
                         HiddenActivation.RELU,
                         HiddenActivation.LEAKY_RELU,
                         HiddenActivation.ALRELU);

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import de.nnkurs.RealMnist;
 import de.nnkurs.model.HiddenActivation;
-import de.nnkurs.training.TrainingListener;
+import de.nnkurs.training.RunListener;
 
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +22,7 @@ class DyingReluIT {
                 DyingReluDemo.compare(
                         RealMnist.load(),
                         DyingReluDemo.Settings.negativeBiasStart(),
-                        TrainingListener.NONE,
+                        RunListener.NONE,
                         HiddenActivation.RELU,
                         HiddenActivation.LEAKY_RELU,
                         HiddenActivation.ALRELU);

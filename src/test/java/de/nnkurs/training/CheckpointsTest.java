@@ -9,7 +9,7 @@ import de.nnkurs.InvalidSettingException;
 import de.nnkurs.PausedChild;
 import de.nnkurs.Synthetic;
 import de.nnkurs.data.InvalidDataException;
-import de.nnkurs.data.Mnist;
+import de.nnkurs.data.MnistData;
 import de.nnkurs.model.Architecture;
 import de.nnkurs.model.HiddenActivation;
 import de.nnkurs.model.Variant;
@@ -28,7 +28,7 @@ import java.util.List;
  */
 class CheckpointsTest {
 
-    static final Mnist DATA = Synthetic.mnist(640, 50);
+    static final MnistData DATA = Synthetic.mnist(640, 50);
     static final Architecture NETWORK =
             new Architecture(List.of(16, 16), HiddenActivation.RELU, Variant.SLIDES);
 
@@ -39,7 +39,7 @@ class CheckpointsTest {
     @TempDir Path tmp;
 
     private static List<Float> losses(TrainingRun run) throws IOException {
-        try (TrainedModel trained = run.data(DATA).run(TrainingListener.NONE)) {
+        try (TrainedModel trained = run.data(DATA).run(RunListener.NONE)) {
             assertFalse(trained.diverged());
             return trained.result().stepLosses();
         }
@@ -172,7 +172,7 @@ class CheckpointsTest {
                 run(SETTINGS.withLearningRate(1e30))
                         .checkpoints(dir)
                         .data(DATA)
-                        .run(TrainingListener.NONE)) {
+                        .run(RunListener.NONE)) {
             assertTrue(diverged.diverged());
         }
         assertEquals(1, Checkpoints.read(dir).epochsDone());

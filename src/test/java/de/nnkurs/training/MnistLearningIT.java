@@ -18,7 +18,7 @@ class MnistLearningIT {
                 TrainingRun.lesson()
                         .architecture(Architecture.lesson(variant))
                         .data(RealMnist.load());
-        try (TrainedModel trained = run.run(TrainingListener.NONE)) {
+        try (TrainedModel trained = run.run(RunListener.NONE)) {
             return trained.testAccuracy();
         }
     }

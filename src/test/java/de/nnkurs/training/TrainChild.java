@@ -22,7 +22,7 @@ final class TrainChild {
                         .data(CheckpointsTest.DATA)
                         .checkpoints(Path.of(args[0]));
         run.run(
-                new TrainingListener() {
+                new RunListener() {
                     @Override
                     public void onStep(int epoch, int batch, int batches, float loss) {
                         if (epoch == pauseEpoch && batch == pauseStep) {

@@ -19,7 +19,7 @@ import ai.djl.training.loss.Loss;
 import de.nnkurs.Lesson;
 import de.nnkurs.Synthetic;
 import de.nnkurs.data.CourseTransform;
-import de.nnkurs.data.Mnist;
+import de.nnkurs.data.MnistData;
 import de.nnkurs.data.MnistSplit;
 import de.nnkurs.model.Models;
 import de.nnkurs.model.Variant;
@@ -32,9 +32,9 @@ import java.util.List;
 /** The slides' loop on small synthetic data: steps, epochs, determinism, zeroed gradients. */
 class TrainingLoopTest {
 
-    private static final Mnist DATA = Synthetic.mnist(2000, 300);
+    private static final MnistData DATA = Synthetic.mnist(2000, 300);
 
-    private static TrainingResult train(TrainingSettings settings, TrainingListener listener) {
+    private static TrainingResult train(TrainingSettings settings, RunListener listener) {
         try (Model model = Model.newInstance("test")) {
             model.setBlock(Models.sequential(Variant.SLIDES));
             return TrainingLoop.train(model, DATA, settings, listener);
@@ -42,7 +42,7 @@ class TrainingLoopTest {
     }
 
     private static TrainingResult train(TrainingSettings settings) {
-        return train(settings, new TrainingListener() {});
+        return train(settings, new RunListener() {});
     }
 
     private static TrainingSettings settings(int epochs, long seed, int maxBatches) {
@@ -101,7 +101,7 @@ class TrainingLoopTest {
         List<String> events = new ArrayList<>();
         train(
                 settings(2, 1, 2),
-                new TrainingListener() {
+                new RunListener() {
                     @Override
                     public void onStep(int epoch, int batch, int batches, float loss) {
                         events.add("step " + epoch + "." + batch + "/" + batches);
@@ -143,7 +143,7 @@ class TrainingLoopTest {
         try (Model model = Model.newInstance("predictions")) {
             model.setBlock(Models.sequential(Variant.LOGITS));
             TrainingResult result =
-                    TrainingLoop.train(model, DATA, settings(1, 1, 2), TrainingListener.NONE);
+                    TrainingLoop.train(model, DATA, settings(1, 1, 2), RunListener.NONE);
             // The expectation, computed without the loop's evaluation code: all test images in
             // one forward pass, then the largest logit of each row by hand.
             float[] pixels = new float[test.count() * Lesson.INPUT];
@@ -175,7 +175,7 @@ class TrainingLoopTest {
         TrainingResult result =
                 train(
                         exploding,
-                        new TrainingListener() {
+                        new RunListener() {
                             @Override
                             public void onEpoch(EpochResult r) {
                                 epochsSeen.add(r.epoch());
@@ -200,11 +200,11 @@ class TrainingLoopTest {
             given.setBlock(Models.sequential(Variant.SLIDES));
             Models.initialize(given.getBlock(), given.getNDManager(), 99);
             NDArray before = firstWeight(given).duplicate();
-            TrainingLoop.train(given, DATA, tiny, TrainingListener.NONE);
+            TrainingLoop.train(given, DATA, tiny, RunListener.NONE);
             assertTrue(before.contentEquals(firstWeight(given)), "the given weights were kept");
 
             fresh.setBlock(Models.sequential(Variant.SLIDES));
-            TrainingLoop.train(fresh, DATA, tiny, TrainingListener.NONE);
+            TrainingLoop.train(fresh, DATA, tiny, RunListener.NONE);
             assertFalse(
                     before.contentEquals(firstWeight(fresh)),
                     "an uninitialised block gets the settings' seed 5, not 99");

@@ -10,7 +10,7 @@ import ai.djl.nn.Parameter;
 import de.nnkurs.InvalidSettingException;
 import de.nnkurs.Lesson;
 import de.nnkurs.Synthetic;
-import de.nnkurs.data.Mnist;
+import de.nnkurs.data.MnistData;
 import de.nnkurs.model.Architecture;
 import de.nnkurs.model.HiddenActivation;
 import de.nnkurs.model.Variant;
@@ -26,7 +26,7 @@ import java.util.List;
 /** The library's entry point for a whole run: checks first, then build, initialise, train. */
 class TrainingRunTest {
 
-    private static final Mnist DATA = Synthetic.mnist(600, 100);
+    private static final MnistData DATA = Synthetic.mnist(600, 100);
 
     @TempDir Path tmp;
 
@@ -39,7 +39,7 @@ class TrainingRunTest {
         Architecture small = new Architecture(List.of(16), HiddenActivation.TANH, Variant.LOGITS);
         TrainingRun run =
                 TrainingRun.of(twoSteps(OptimizerKind.ADAM)).architecture(small).data(DATA);
-        try (TrainedModel trained = run.run(TrainingListener.NONE)) {
+        try (TrainedModel trained = run.run(RunListener.NONE)) {
             assertEquals(small, trained.architecture());
             assertEquals(twoSteps(OptimizerKind.ADAM), trained.settings());
             assertEquals(2, trained.result().stepLosses().size());
@@ -54,13 +54,13 @@ class TrainingRunTest {
         try (TrainedModel t =
                 TrainingRun.of(twoSteps(OptimizerKind.ADAM))
                         .data(DATA)
-                        .run(TrainingListener.NONE)) {
+                        .run(RunListener.NONE)) {
             first = t.result().stepLosses();
         }
         try (TrainedModel t =
                 TrainingRun.of(twoSteps(OptimizerKind.ADAM))
                         .data(DATA)
-                        .run(TrainingListener.NONE)) {
+                        .run(RunListener.NONE)) {
             assertEquals(first, t.result().stepLosses());
         }
     }
@@ -76,7 +76,7 @@ class TrainingRunTest {
                         .data(DATA)
                         .saveInitialWeights(init)
                         .saveOrder(order)
-                        .run(TrainingListener.NONE)) {
+                        .run(RunListener.NONE)) {
             original = t.result().stepLosses();
         }
         // Another seed: only the files decide the start and the batches.
@@ -85,7 +85,7 @@ class TrainingRunTest {
                         .data(DATA)
                         .initialWeights(init)
                         .order(order)
-                        .run(TrainingListener.NONE)) {
+                        .run(RunListener.NONE)) {
             assertEquals(original, t.result().stepLosses());
         }
     }
@@ -93,8 +93,8 @@ class TrainingRunTest {
     @Test
     void beforeTrainingChangesTheInitialisedWeightsBeforeTheFirstStep() throws IOException {
         float[] seen = new float[1];
-        TrainingListener firstBias =
-                new TrainingListener() {
+        RunListener firstBias =
+                new RunListener() {
                     @Override
                     public void onTrainingBegin(ai.djl.Model model) {
                         Parameter b = model.getBlock().getParameters().get(1).getValue();
@@ -169,7 +169,7 @@ class TrainingRunTest {
         IllegalStateException e =
                 assertThrows(
                         IllegalStateException.class,
-                        () -> TrainingRun.lesson().run(TrainingListener.NONE));
+                        () -> TrainingRun.lesson().run(RunListener.NONE));
         assertTrue(e.getMessage().contains("data(mnist)"), e.getMessage());
     }
 

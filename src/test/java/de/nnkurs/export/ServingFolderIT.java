@@ -29,7 +29,7 @@ import de.nnkurs.Lesson;
 import de.nnkurs.RealMnist;
 import de.nnkurs.data.DataLoader;
 import de.nnkurs.data.DigitImages;
-import de.nnkurs.data.Mnist;
+import de.nnkurs.data.MnistData;
 import de.nnkurs.data.Sampler;
 import de.nnkurs.model.StateDict;
 
@@ -53,18 +53,18 @@ import java.util.zip.ZipFile;
 import javax.imageio.ImageIO;
 
 /** The exported folder and zip, loaded the way DJL Serving loads them. */
-class ServingExportIT {
+class ServingFolderIT {
 
     @TempDir Path tmp;
 
-    private static Mnist mnist;
+    private static MnistData mnist;
     private static float[][] inProcess;
 
     @BeforeAll
     static void trainExportAndPredictInProcess() throws IOException {
         mnist = RealMnist.load();
         ExportedMnist.folder();
-        try (Model model = SavedModel.load(ExportedMnist.TRAINED);
+        try (Model model = ModelFolder.load(ExportedMnist.TRAINED);
                 NDManager manager = NDManager.newBaseManager()) {
             ParameterStore ps = new ParameterStore(manager, false);
             inProcess = new float[mnist.test().count()][];
@@ -122,17 +122,17 @@ class ServingExportIT {
         Path root = tmp.resolve("serving");
         Path trained = tmp.resolve("mnist");
         copyTree(ExportedMnist.TRAINED, trained);
-        ServingExport.export(trained, root);
+        ServingFolder.export(trained, root);
         byte[] params = Files.readAllBytes(root.resolve("mnist").resolve("mnist-0001.params"));
-        byte[] zip = Files.readAllBytes(ServingExport.zipFor(root.resolve("mnist")));
+        byte[] zip = Files.readAllBytes(ServingFolder.zipFor(root.resolve("mnist")));
 
         Path paramFile = trained.resolve("mnist-0001.params");
         Files.write(paramFile, new byte[] {1, 2, 3});
-        assertThrows(IOException.class, () -> ServingExport.export(trained, root));
+        assertThrows(IOException.class, () -> ServingFolder.export(trained, root));
 
         assertArrayEquals(
                 params, Files.readAllBytes(root.resolve("mnist").resolve("mnist-0001.params")));
-        assertArrayEquals(zip, Files.readAllBytes(ServingExport.zipFor(root.resolve("mnist"))));
+        assertArrayEquals(zip, Files.readAllBytes(ServingFolder.zipFor(root.resolve("mnist"))));
         assertEquals(
                 List.of("mnist"), ExportedMnist.files(root), "the store holds model folders only");
     }
@@ -142,22 +142,22 @@ class ServingExportIT {
         Path root = tmp.resolve("serving");
         Path trained = tmp.resolve("mnist");
         copyTree(ExportedMnist.TRAINED, trained);
-        ServingExport.export(trained, root);
-        double before = probabilityOfThree(ServingExport.zipFor(root.resolve("mnist")));
+        ServingFolder.export(trained, root);
+        double before = probabilityOfThree(ServingFolder.zipFor(root.resolve("mnist")));
 
         // Same model with a much larger bias for digit 3, saved and exported to the same paths.
-        try (Model model = SavedModel.load(trained)) {
+        try (Model model = ModelFolder.load(trained)) {
             NDArray bias = StateDict.parameters(model.getBlock()).get("6.bias").getArray();
             bias.set(new NDIndex("3"), bias.getFloat(3) + 5f);
-            SavedModel.save(model, trained, SavedModel.readMetadata(trained));
+            ModelFolder.save(model, trained, ModelFolder.readMetadata(trained));
         }
-        ServingExport.export(trained, root);
-        double after = probabilityOfThree(ServingExport.zipFor(root.resolve("mnist")));
+        ServingFolder.export(trained, root);
+        double after = probabilityOfThree(ServingFolder.zipFor(root.resolve("mnist")));
         assertTrue(after > before, "P(3) before " + before + ", after " + after);
     }
 
     private static double probabilityOfThree(Path zip) throws Exception {
-        try (ZooModel<Image, Classifications> model = ServedModel.load(zip);
+        try (ZooModel<Image, Classifications> model = ServingLoader.load(zip);
                 Predictor<Image, Classifications> predictor = model.newPredictor()) {
             Image image = ImageFactory.getInstance().fromImage(DigitImages.of(mnist.test(), 0));
             Classifications c = predictor.predict(image);
@@ -176,7 +176,7 @@ class ServingExportIT {
         IOException e =
                 assertThrows(
                         IOException.class,
-                        () -> ServingExport.export(trained, trained.getParent()));
+                        () -> ServingFolder.export(trained, trained.getParent()));
         assertTrue(
                 e.getMessage().contains("would replace the trained model itself"), e.getMessage());
         assertTrue(Files.exists(trained.resolve("metadata.json")));
@@ -187,7 +187,7 @@ class ServingExportIT {
     void aRenamedCopyExportsUnderItsOwnName() throws IOException {
         Path copy = tmp.resolve("mnist-backup");
         copyTree(ExportedMnist.TRAINED, copy);
-        Path folder = ServingExport.export(copy, tmp.resolve("serving"));
+        Path folder = ServingFolder.export(copy, tmp.resolve("serving"));
         assertEquals("mnist-backup", folder.getFileName().toString());
         assertTrue(Files.exists(folder.resolve("mnist-backup-0001.params")));
         assertTrue(

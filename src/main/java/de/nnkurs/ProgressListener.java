@@ -2,10 +2,10 @@ package de.nnkurs;
 
 /** Hears how far a long piece of work has come, e.g. to draw a progress bar. */
 @FunctionalInterface
-public interface Progress {
+public interface ProgressListener {
 
     /** Progress that nobody watches. */
-    Progress NONE = (done, total) -> {};
+    ProgressListener NONE = (done, total) -> {};
 
     /**
      * Reports that {@code done} of {@code total} units are finished.

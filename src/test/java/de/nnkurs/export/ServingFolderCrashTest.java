@@ -11,7 +11,7 @@ import de.nnkurs.model.Architecture;
 import de.nnkurs.model.HiddenActivation;
 import de.nnkurs.model.Variant;
 import de.nnkurs.training.TrainedModel;
-import de.nnkurs.training.TrainingListener;
+import de.nnkurs.training.RunListener;
 import de.nnkurs.training.TrainingRun;
 import de.nnkurs.training.TrainingSettings;
 
@@ -32,7 +32,7 @@ import java.util.stream.Stream;
  * is either missing or holds exactly the folder's files), the model store holds model folders only,
  * and the next export repairs what was left and says so.
  */
-class ServingExportCrashTest {
+class ServingFolderCrashTest {
 
     @TempDir Path tmp;
 
@@ -53,18 +53,18 @@ class ServingExportCrashTest {
                                 new Architecture(
                                         List.of(16), HiddenActivation.RELU, Variant.SLIDES))
                         .data(Synthetic.mnist(256, 20))
-                        .run(TrainingListener.NONE)) {
-            SavedModel.save(model, dir);
+                        .run(RunListener.NONE)) {
+            ModelFolder.save(model, dir);
         }
         return dir;
     }
 
     private static void assertFolderAndZipAgree(Path folder) throws IOException {
-        Path zip = ServingExport.zipFor(folder);
+        Path zip = ServingFolder.zipFor(folder);
         if (!Files.isDirectory(folder)) {
             assertFalse(Files.exists(zip), "no folder, so no zip either");
         } else if (Files.exists(zip)) {
-            assertTrue(ServedModel.sameContent(zip, folder), zip + " differs from " + folder);
+            assertTrue(ServingLoader.sameContent(zip, folder), zip + " differs from " + folder);
         }
     }
 
@@ -79,7 +79,7 @@ class ServingExportCrashTest {
     void anExportKilledAtAnyStepLeavesFolderAndZipInAgreement(String step) throws Exception {
         Path root = tmp.resolve("serving");
         Path folder = root.resolve("mnist");
-        ServingExport.export(trained(1), root);
+        ServingFolder.export(trained(1), root);
         byte[] oldWeights = Files.readAllBytes(folder.resolve("mnist-0001.params"));
         Path model = trained(2); // new weights for the export that is killed
 
@@ -99,9 +99,9 @@ class ServingExportCrashTest {
                 "the model store holds model folders only");
 
         AtomicDirectory.setNotices(notices::add);
-        ServingExport.export(model, root);
+        ServingFolder.export(model, root);
         assertFolderAndZipAgree(folder);
-        assertTrue(Files.exists(ServingExport.zipFor(folder)));
+        assertTrue(Files.exists(ServingFolder.zipFor(folder)));
         assertFalse(
                 java.util.Arrays.equals(
                         oldWeights, Files.readAllBytes(folder.resolve("mnist-0001.params"))),

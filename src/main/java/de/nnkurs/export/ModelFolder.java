@@ -19,7 +19,7 @@ import de.nnkurs.io.FileChecks;
 import de.nnkurs.model.Architecture;
 import de.nnkurs.model.Models;
 import de.nnkurs.model.StateDict;
-import de.nnkurs.training.Accuracy;
+import de.nnkurs.training.Predictions;
 import de.nnkurs.training.TrainedModel;
 import de.nnkurs.training.TrainingResult;
 
@@ -40,7 +40,7 @@ import java.util.stream.Stream;
  * A trained model on disk: DJL parameters ({@code <name>-<epoch>.params}) plus {@code
  * metadata.json}, in a folder named like the model.
  */
-public final class SavedModel {
+public final class ModelFolder {
 
     private static final Gson GSON =
             new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
@@ -51,7 +51,7 @@ public final class SavedModel {
                     Pattern.compile(Pattern.quote(ModelMetadata.FILE_NAME)),
                     Pattern.compile(".+-\\d{4}\\.params"));
 
-    private SavedModel() {}
+    private ModelFolder() {}
 
     /**
      * Saves a freshly trained model into {@code dir}, atomically, with metadata saying how it was
@@ -102,7 +102,7 @@ public final class SavedModel {
         if (dir.toAbsolutePath().normalize().getFileName() == null) {
             throw new InvalidSettingException(setting, dir + ": not a usable model folder name");
         }
-        FileChecks.replaceable(setting, dir, SavedModel::strangers, "a model folder");
+        FileChecks.replaceable(setting, dir, ModelFolder::strangers, "a model folder");
         FileChecks.writable(setting, dir);
     }
 
@@ -135,8 +135,8 @@ public final class SavedModel {
                         weights, bad + " holds NaN or an infinity: not usable weights");
             }
             double accuracy =
-                    Accuracy.of(
-                            Accuracy.predict(model.getBlock(), model.getNDManager(), test), test);
+                    Predictions.of(
+                            Predictions.predict(model.getBlock(), model.getNDManager(), test), test);
             ModelMetadata meta =
                     ModelMetadata.imported(
                             nameOf(dir), architecture, weights, accuracy, dataSha256);

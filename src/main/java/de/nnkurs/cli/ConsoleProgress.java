@@ -1,8 +1,8 @@
 package de.nnkurs.cli;
 
-import de.nnkurs.Progress;
+import de.nnkurs.ProgressListener;
 import de.nnkurs.training.EpochResult;
-import de.nnkurs.training.TrainingListener;
+import de.nnkurs.training.RunListener;
 
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -11,7 +11,7 @@ import java.util.Locale;
  * Draws a progress bar on a terminal (on standard error, redrawn in place) and prints one result
  * line per epoch on standard output. Without a terminal only the result lines appear.
  */
-final class ProgressBar implements TrainingListener {
+final class ConsoleProgress implements RunListener {
 
     private static final int WIDTH = 30;
 
@@ -21,25 +21,25 @@ final class ProgressBar implements TrainingListener {
     private String prefix = "";
     private int lastDrawn = -1;
 
-    ProgressBar(PrintWriter out, PrintWriter err, boolean interactive) {
+    ConsoleProgress(PrintWriter out, PrintWriter err, boolean interactive) {
         this.out = out;
         this.err = err;
         this.interactive = interactive;
     }
 
     /** Returns a bar for a terminal if standard output is one. */
-    static ProgressBar onConsole(PrintWriter out, PrintWriter err) {
-        return new ProgressBar(out, err, System.console() != null);
+    static ConsoleProgress onConsole(PrintWriter out, PrintWriter err) {
+        return new ConsoleProgress(out, err, System.console() != null);
     }
 
     /** Puts a label in front of every bar and epoch line, e.g. the activation being trained. */
-    ProgressBar prefix(String label) {
+    ConsoleProgress prefix(String label) {
         prefix = label.isEmpty() ? "" : label + "  ";
         return this;
     }
 
     /** Returns a progress for work other than training, drawn as {@code label [=== ] n/N}. */
-    Progress task(String label) {
+    ProgressListener task(String label) {
         return (done, total) -> {
             draw(label, done, total, "");
             if (done == total) {

@@ -28,7 +28,7 @@ import java.util.List;
 import java.util.Map;
 
 /** A saved model folder: layout, metadata, reload, and errors that name the file. */
-class SavedModelTest {
+class ModelFolderTest {
 
     @TempDir Path tmp;
 
@@ -68,10 +68,10 @@ class SavedModelTest {
     void saveWritesParametersNamedLikeTheFolderAndTheMetadata() throws IOException {
         Path dir = tmp.resolve("mnist");
         try (Model model = newTrainedLookingModel("mnist", Variant.SLIDES)) {
-            SavedModel.save(model, dir, metadata("mnist", Variant.SLIDES));
+            ModelFolder.save(model, dir, metadata("mnist", Variant.SLIDES));
         }
         assertTrue(Files.isRegularFile(dir.resolve("mnist-0002.params")));
-        assertEquals(metadata("mnist", Variant.SLIDES), SavedModel.readMetadata(dir));
+        assertEquals(metadata("mnist", Variant.SLIDES), ModelFolder.readMetadata(dir));
     }
 
     @Test
@@ -81,8 +81,8 @@ class SavedModelTest {
             try (NDManager manager = NDManager.newBaseManager();
                     Model model = newTrainedLookingModel(dir.getFileName().toString(), variant)) {
                 NDArray x = manager.randomNormal(new Shape(3, Lesson.INPUT));
-                SavedModel.save(model, dir, metadata(dir.getFileName().toString(), variant));
-                try (Model loaded = SavedModel.load(dir)) {
+                ModelFolder.save(model, dir, metadata(dir.getFileName().toString(), variant));
+                try (Model loaded = ModelFolder.load(dir)) {
                     assertArrayEquals(outputs(model, x), outputs(loaded, x), variant.label());
                 }
             }
@@ -93,14 +93,14 @@ class SavedModelTest {
     void aLoadedModelCanBeSavedAgain() throws IOException {
         Path dir = tmp.resolve("mnist");
         try (Model model = newTrainedLookingModel("mnist", Variant.SLIDES)) {
-            SavedModel.save(model, dir, metadata("mnist", Variant.SLIDES));
+            ModelFolder.save(model, dir, metadata("mnist", Variant.SLIDES));
         }
         try (NDManager manager = NDManager.newBaseManager();
-                Model loaded = SavedModel.load(dir)) {
+                Model loaded = ModelFolder.load(dir)) {
             NDArray x = manager.randomNormal(new Shape(2, Lesson.INPUT));
             float[] expected = outputs(loaded, x);
-            SavedModel.save(loaded, dir, metadata("mnist", Variant.SLIDES));
-            try (Model again = SavedModel.load(dir)) {
+            ModelFolder.save(loaded, dir, metadata("mnist", Variant.SLIDES));
+            try (Model again = ModelFolder.load(dir)) {
                 assertArrayEquals(expected, outputs(again, x));
             }
         }
@@ -111,7 +111,7 @@ class SavedModelTest {
         try (Model model = newTrainedLookingModel("a", Variant.SLIDES)) {
             assertThrows(
                     IllegalArgumentException.class,
-                    () -> SavedModel.save(model, tmp.resolve("b"), metadata("a", Variant.SLIDES)));
+                    () -> ModelFolder.save(model, tmp.resolve("b"), metadata("a", Variant.SLIDES)));
         }
     }
 
@@ -119,7 +119,7 @@ class SavedModelTest {
     void loadingAFolderWithoutMetadataNamesTheFile() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("empty"));
         InvalidDataException e =
-                assertThrows(InvalidDataException.class, () -> SavedModel.load(dir));
+                assertThrows(InvalidDataException.class, () -> ModelFolder.load(dir));
         assertTrue(e.getMessage().contains("metadata.json"), e.getMessage());
     }
 
@@ -127,13 +127,13 @@ class SavedModelTest {
     void loadingTruncatedParametersNamesTheFile() throws IOException {
         Path dir = tmp.resolve("mnist");
         try (Model model = newTrainedLookingModel("mnist", Variant.SLIDES)) {
-            SavedModel.save(model, dir, metadata("mnist", Variant.SLIDES));
+            ModelFolder.save(model, dir, metadata("mnist", Variant.SLIDES));
         }
         Path params = dir.resolve("mnist-0002.params");
         byte[] bytes = Files.readAllBytes(params);
         Files.write(params, java.util.Arrays.copyOf(bytes, bytes.length / 2));
         InvalidDataException e =
-                assertThrows(InvalidDataException.class, () -> SavedModel.load(dir));
+                assertThrows(InvalidDataException.class, () -> ModelFolder.load(dir));
         assertTrue(
                 e.getMessage().startsWith(params + ": cannot load the parameters"), e.getMessage());
     }
@@ -144,14 +144,14 @@ class SavedModelTest {
         // DJL skips a file without its DJL@ header silently: the model kept its initial weights.
         Path dir = tmp.resolve("mnist");
         try (Model model = newTrainedLookingModel("mnist", Variant.SLIDES)) {
-            SavedModel.save(model, dir, metadata("mnist", Variant.SLIDES));
+            ModelFolder.save(model, dir, metadata("mnist", Variant.SLIDES));
         }
         Path params = dir.resolve("mnist-0002.params");
         byte[] noise = new byte[(int) Files.size(params)];
         new java.util.Random(7).nextBytes(noise);
         Files.write(params, noise);
         InvalidDataException e =
-                assertThrows(InvalidDataException.class, () -> SavedModel.load(dir));
+                assertThrows(InvalidDataException.class, () -> ModelFolder.load(dir));
         assertEquals(params + ": not DJL parameters (no DJL@ header)", e.getMessage());
     }
 
@@ -165,10 +165,10 @@ class SavedModelTest {
                     .getValue()
                     .getArray()
                     .set(new ai.djl.ndarray.index.NDIndex("0, 0"), Float.NaN);
-            SavedModel.save(model, dir, metadata("mnist", Variant.SLIDES));
+            ModelFolder.save(model, dir, metadata("mnist", Variant.SLIDES));
         }
         InvalidDataException e =
-                assertThrows(InvalidDataException.class, () -> SavedModel.load(dir));
+                assertThrows(InvalidDataException.class, () -> ModelFolder.load(dir));
         assertTrue(e.getMessage().contains("was not read or is not finite"), e.getMessage());
     }
 
@@ -177,7 +177,7 @@ class SavedModelTest {
         Path dir = Files.createDirectories(tmp.resolve("broken"));
         Files.writeString(dir.resolve("metadata.json"), "{ not json");
         InvalidDataException e =
-                assertThrows(InvalidDataException.class, () -> SavedModel.readMetadata(dir));
+                assertThrows(InvalidDataException.class, () -> ModelFolder.readMetadata(dir));
         assertTrue(e.getMessage().contains("metadata.json"), e.getMessage());
     }
 }

@@ -16,7 +16,7 @@ import java.util.TreeMap;
  * @param sha256 the sha256 of each file as found on disk, by its name there (e.g. {@code
  *     train-images-idx3-ubyte.gz}), for the model's metadata
  */
-public record Mnist(MnistSplit train, MnistSplit test, Map<String, String> sha256) {
+public record MnistData(MnistSplit train, MnistSplit test, Map<String, String> sha256) {
 
     /**
      * Loads the four files from a folder and checks they fit the lesson's model.
@@ -26,11 +26,11 @@ public record Mnist(MnistSplit train, MnistSplit test, Map<String, String> sha25
      * @throws InvalidDataException naming the file if anything is missing or malformed
      * @throws IOException if reading fails
      */
-    public static Mnist load(Path dir) throws IOException {
+    public static MnistData load(Path dir) throws IOException {
         Map<String, String> sha = new TreeMap<>();
         MnistSplit train = loadSplit(dir, MnistFile.TRAIN_IMAGES, MnistFile.TRAIN_LABELS, sha);
         MnistSplit test = loadSplit(dir, MnistFile.TEST_IMAGES, MnistFile.TEST_LABELS, sha);
-        return new Mnist(train, test, java.util.Collections.unmodifiableMap(sha));
+        return new MnistData(train, test, java.util.Collections.unmodifiableMap(sha));
     }
 
     private static MnistSplit loadSplit(

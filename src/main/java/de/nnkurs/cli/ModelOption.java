@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** {@code --model DIR} for the commands that use an exported model. */
-final class ServedModelOption {
+final class ModelOption {
 
     @Option(
             names = "--model",

@@ -9,10 +9,10 @@ import java.util.Locale;
  * Hears a training run: the start, every step, every epoch. All methods do nothing by default, so a
  * listener implements only what it needs.
  */
-public interface TrainingListener {
+public interface RunListener {
 
     /** A listener that ignores everything. */
-    TrainingListener NONE = new TrainingListener() {};
+    RunListener NONE = new RunListener() {};
 
     /**
      * Called once the weights are initialised, before the first step.
@@ -45,8 +45,8 @@ public interface TrainingListener {
      * @param out where the lines go
      * @return the listener
      */
-    static TrainingListener printEpochs(PrintStream out) {
-        return new TrainingListener() {
+    static RunListener printEpochs(PrintStream out) {
+        return new RunListener() {
             @Override
             public void onEpoch(EpochResult r) {
                 out.printf(
@@ -66,9 +66,9 @@ public interface TrainingListener {
      * @param next the second listener
      * @return both in order
      */
-    default TrainingListener andThen(TrainingListener next) {
-        TrainingListener first = this;
-        return new TrainingListener() {
+    default RunListener andThen(RunListener next) {
+        RunListener first = this;
+        return new RunListener() {
             @Override
             public void onTrainingBegin(Model model) {
                 first.onTrainingBegin(model);

@@ -47,7 +47,7 @@ import java.util.zip.ZipOutputStream;
  * b = (W/σ)·x + (b − (μ/σ)·W·1)}. The served model therefore takes {@code ToTensor}'s [0, 1] input
  * and gives exactly the trained model's probabilities.
  */
-public final class ServingExport {
+public final class ServingFolder {
 
     /** The serving folder's settings file, read by DJL Serving. */
     public static final String PROPERTIES = "serving.properties";
@@ -63,7 +63,7 @@ public final class ServingExport {
                     Pattern.compile(Pattern.quote(ModelMetadata.FILE_NAME)),
                     Pattern.compile(".+-\\d{4}\\.params"));
 
-    private ServingExport() {}
+    private ServingFolder() {}
 
     /**
      * Writes {@code <root>/<name>/} for the model trained in {@code trainedDir}, and the same files
@@ -86,7 +86,7 @@ public final class ServingExport {
                             + ": the model store needs a parent folder, which takes its zips and"
                             + " work folder");
         }
-        ModelMetadata meta = SavedModel.readMetadata(trainedDir);
+        ModelMetadata meta = ModelFolder.readMetadata(trainedDir);
         int[] hidden;
         try {
             Architecture architecture = meta.toArchitecture();
@@ -112,7 +112,7 @@ public final class ServingExport {
             throw new InvalidDataException(
                     zip, "exists and is not an exported model's zip; not replacing it");
         }
-        try (Model trained = SavedModel.load(trainedDir);
+        try (Model trained = ModelFolder.load(trainedDir);
                 Model served = Model.newInstance(name, "PyTorch")) {
             Block mlp = new Mlp(Lesson.INPUT, Lesson.OUTPUT, hidden);
             served.setBlock(mlp);

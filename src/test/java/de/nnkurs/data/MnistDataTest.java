@@ -12,8 +12,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Specifies how {@link Mnist#load(Path)} finds, checks and loads the four MNIST files. */
-class MnistTest {
+/** Specifies how {@link MnistData#load(Path)} finds, checks and loads the four MNIST files. */
+class MnistDataTest {
 
     private static final int SIDE = IdxFixtures.SIDE;
 
@@ -23,7 +23,7 @@ class MnistTest {
     void loadsRawFolder() throws IOException {
         IdxFixtures.writeMnistFolder(dir, 30, 20, false);
 
-        Mnist mnist = Mnist.load(dir);
+        MnistData mnist = MnistData.load(dir);
 
         assertSplit(mnist.train(), 30);
         assertSplit(mnist.test(), 20);
@@ -33,7 +33,7 @@ class MnistTest {
     void loadsGzipFolder() throws IOException {
         IdxFixtures.writeMnistFolder(dir, 30, 20, true);
 
-        Mnist mnist = Mnist.load(dir);
+        MnistData mnist = MnistData.load(dir);
 
         assertSplit(mnist.train(), 30);
         assertSplit(mnist.test(), 20);
@@ -43,7 +43,7 @@ class MnistTest {
     void findsFilesInTorchvisionLayout() throws IOException {
         IdxFixtures.writeMnistFolder(dir.resolve("MNIST").resolve("raw"), 30, 20, false);
 
-        Mnist mnist = Mnist.load(dir);
+        MnistData mnist = MnistData.load(dir);
 
         assertSplit(mnist.train(), 30);
         assertSplit(mnist.test(), 20);
@@ -58,7 +58,7 @@ class MnistTest {
         }
         assertTrue(Files.exists(dir.resolve("train-images.idx3-ubyte")));
 
-        Mnist mnist = Mnist.load(dir);
+        MnistData mnist = MnistData.load(dir);
 
         assertSplit(mnist.train(), 30);
         assertSplit(mnist.test(), 20);
@@ -69,7 +69,7 @@ class MnistTest {
         IdxFixtures.writeMnistFolder(dir, 30, 20, false);
         Files.delete(dir.resolve("t10k-labels-idx1-ubyte"));
 
-        InvalidDataException e = assertThrows(InvalidDataException.class, () -> Mnist.load(dir));
+        InvalidDataException e = assertThrows(InvalidDataException.class, () -> MnistData.load(dir));
 
         assertTrue(e.getMessage().contains(dir.toString()), e.getMessage());
         assertTrue(e.getMessage().contains("no t10k-labels-idx1-ubyte"), e.getMessage());
@@ -81,7 +81,7 @@ class MnistTest {
         Path labels = dir.resolve("train-labels-idx1-ubyte");
         IdxFixtures.writeLabels(labels, IdxFixtures.labels(29), false);
 
-        InvalidDataException e = assertThrows(InvalidDataException.class, () -> Mnist.load(dir));
+        InvalidDataException e = assertThrows(InvalidDataException.class, () -> MnistData.load(dir));
 
         assertTrue(e.getMessage().startsWith(labels + ": "), e.getMessage());
         assertTrue(e.getMessage().contains("29 labels"), e.getMessage());
@@ -94,7 +94,7 @@ class MnistTest {
         Path images = dir.resolve("train-images-idx3-ubyte");
         IdxFixtures.writeImages(images, 30, 32, 32, IdxFixtures.pixels(30, 32, 32), false);
 
-        InvalidDataException e = assertThrows(InvalidDataException.class, () -> Mnist.load(dir));
+        InvalidDataException e = assertThrows(InvalidDataException.class, () -> MnistData.load(dir));
 
         assertTrue(e.getMessage().startsWith(images + ": "), e.getMessage());
         assertTrue(e.getMessage().contains("images are 32×32"), e.getMessage());
@@ -105,7 +105,7 @@ class MnistTest {
     void sha256MapHoldsTheSha256OfEachFile() throws IOException {
         IdxFixtures.writeMnistFolder(dir, 30, 20, false);
 
-        Mnist mnist = Mnist.load(dir);
+        MnistData mnist = MnistData.load(dir);
 
         assertEquals(MnistFile.values().length, mnist.sha256().size());
         for (MnistFile f : MnistFile.values()) {
@@ -120,7 +120,7 @@ class MnistTest {
     void sha256MapHoldsTheSha256OfTheGzipFilesUnderTheirOwnNames() throws IOException {
         IdxFixtures.writeMnistFolder(dir, 30, 20, true);
 
-        Mnist mnist = Mnist.load(dir);
+        MnistData mnist = MnistData.load(dir);
 
         for (MnistFile f : MnistFile.values()) {
             Path gz = dir.resolve(IdxFixtures.fileName(f, true));

@@ -24,7 +24,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /** Hostile exported models are refused with one line before they cost memory or disk. */
-class ServedModelTest {
+class ServingLoaderTest {
 
     @TempDir Path tmp;
 
@@ -47,7 +47,7 @@ class ServedModelTest {
         // 4 MB of zeros pack into a few KB: a ratio no model file has.
         Path bomb = zip("mnist-0002.params", new byte[4 << 20]);
         InvalidDataException e =
-                assertThrows(InvalidDataException.class, () -> ServedModel.load(bomb));
+                assertThrows(InvalidDataException.class, () -> ServingLoader.load(bomb));
         assertTrue(
                 e.getMessage()
                         .startsWith(bomb + ": entry mnist/mnist-0002.params declares 4194304"),
@@ -58,8 +58,8 @@ class ServedModelTest {
     void aTamperedCopyInTheUnpackCacheIsNeverLoaded() throws Exception {
         Path zip = ExportedMnist.zip();
         Path folder = ExportedMnist.folder();
-        Path cached = ServedModel.cacheFolder().resolve(Sha256.of(zip));
-        try (var model = ServedModel.load(zip)) {
+        Path cached = ServingLoader.cacheFolder().resolve(Sha256.of(zip));
+        try (var model = ServingLoader.load(zip)) {
             // unpacked into the cache once
         }
         // Someone overwrites the cached parameters with bytes of the same size.
@@ -68,22 +68,22 @@ class ServedModelTest {
             params = files.filter(p -> p.toString().endsWith(".params")).findFirst().orElseThrow();
         }
         Files.write(params, new byte[(int) Files.size(params)]);
-        assertFalse(ServedModel.sameContent(zip, cached));
+        assertFalse(ServingLoader.sameContent(zip, cached));
 
         BufferedImage seven = DigitImages.of(RealMnist.load().test(), 0);
         try (DigitClassifier fromZip = DigitClassifier.open(zip);
                 DigitClassifier fromFolder = DigitClassifier.open(folder)) {
             assertEquals(fromFolder.predict(seven), fromZip.predict(seven));
         }
-        assertTrue(ServedModel.sameContent(zip, cached), "the cache was unpacked again");
+        assertTrue(ServingLoader.sameContent(zip, cached), "the cache was unpacked again");
     }
 
     @Test
     void theUnpackCacheIsPrivateToItsUser() throws Exception {
-        ServedModel.load(ExportedMnist.zip()).close();
+        ServingLoader.load(ExportedMnist.zip()).close();
         assertEquals(
                 PosixFilePermissions.fromString("rwx------"),
-                Files.getPosixFilePermissions(ServedModel.cacheFolder()));
+                Files.getPosixFilePermissions(ServingLoader.cacheFolder()));
     }
 
     @Test
@@ -92,12 +92,12 @@ class ServedModelTest {
         Path file = folder.resolve("serving.properties");
         try (var out = Files.newOutputStream(file)) {
             byte[] line = "# padding padding padding padding padding padding padding\n".getBytes();
-            for (int i = 0; i < (ServedModel.MAX_PROPERTIES_BYTES / line.length) + 2; i++) {
+            for (int i = 0; i < (ServingLoader.MAX_PROPERTIES_BYTES / line.length) + 2; i++) {
                 out.write(line);
             }
         }
         InvalidDataException e =
-                assertThrows(InvalidDataException.class, () -> ServedModel.properties(folder));
+                assertThrows(InvalidDataException.class, () -> ServingLoader.properties(folder));
         assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
         assertTrue(e.getMessage().contains("a serving.properties has at most"), e.getMessage());
     }
@@ -107,11 +107,11 @@ class ServedModelTest {
         Path file = tmp.resolve("props.zip");
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
             zip.putNextEntry(new ZipEntry("mnist/serving.properties"));
-            zip.write(new byte[ServedModel.MAX_PROPERTIES_BYTES + 10]);
+            zip.write(new byte[ServingLoader.MAX_PROPERTIES_BYTES + 10]);
             zip.closeEntry();
         }
         InvalidDataException e =
-                assertThrows(InvalidDataException.class, () -> ServedModel.properties(file));
+                assertThrows(InvalidDataException.class, () -> ServingLoader.properties(file));
         assertTrue(e.getMessage().contains("a serving.properties has at most"), e.getMessage());
     }
 }

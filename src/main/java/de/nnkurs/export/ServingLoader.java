@@ -40,7 +40,7 @@ import java.util.zip.ZipFile;
  * Loads an exported folder (or its zip) the way DJL Serving does: {@code serving.properties} keys
  * become {@link Criteria} arguments, {@code option.*} keys its options.
  */
-public final class ServedModel {
+public final class ServingLoader {
 
     /** The largest serving.properties read: the export writes about 1 KB. */
     static final int MAX_PROPERTIES_BYTES = 1 << 20;
@@ -57,7 +57,7 @@ public final class ServedModel {
     /** The highest compression ratio accepted for an entry over 1 MB. */
     static final long MAX_RATIO = 100;
 
-    private ServedModel() {}
+    private ServingLoader() {}
 
     /**
      * Reads {@code serving.properties} from a folder or from the top-level folder of a zip.
@@ -70,7 +70,7 @@ public final class ServedModel {
     public static Properties properties(Path model) throws IOException {
         Properties properties = new Properties();
         if (Files.isDirectory(model)) {
-            Path file = model.resolve(ServingExport.PROPERTIES);
+            Path file = model.resolve(ServingFolder.PROPERTIES);
             if (!Files.isRegularFile(file)) {
                 throw new InvalidDataException(
                         model, "no serving.properties: not an exported model (run nnkurs export)");
@@ -95,8 +95,8 @@ public final class ServedModel {
                     zip.stream()
                             .filter(
                                     e ->
-                                            e.getName().endsWith("/" + ServingExport.PROPERTIES)
-                                                    || e.getName().equals(ServingExport.PROPERTIES))
+                                            e.getName().endsWith("/" + ServingFolder.PROPERTIES)
+                                                    || e.getName().equals(ServingFolder.PROPERTIES))
                             .findFirst()
                             .orElseThrow(
                                     () ->
@@ -403,7 +403,7 @@ public final class ServedModel {
     /** Returns the folder inside the unpacked zip that holds {@code serving.properties}. */
     private static Path folderWithProperties(Path zipFile, Path unpacked) throws IOException {
         try (java.util.stream.Stream<Path> files = Files.walk(unpacked, 2)) {
-            return files.filter(p -> p.getFileName().toString().equals(ServingExport.PROPERTIES))
+            return files.filter(p -> p.getFileName().toString().equals(ServingFolder.PROPERTIES))
                     .map(Path::getParent)
                     .findFirst()
                     .orElseThrow(

@@ -17,11 +17,11 @@ import de.nnkurs.model.Models;
 import java.util.function.Function;
 
 /** Test accuracy: the share of images whose most probable class is the label. */
-public final class Accuracy {
+public final class Predictions {
 
     private static final int EVAL_BATCH = 1000;
 
-    private Accuracy() {}
+    private Predictions() {}
 
     /**
      * Predicts the class of every example of a split, without recording gradients.
