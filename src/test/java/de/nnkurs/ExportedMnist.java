@@ -30,7 +30,7 @@ public final class ExportedMnist {
     public static synchronized Path folder() throws IOException {
         if (!ready) {
             MnistData mnist = RealMnist.load();
-            TrainingSettings settings = TrainingSettings.lesson().withEpochs(1).withMaxBatches(100);
+            TrainingSettings settings = TrainingSettings.builder().optEpochs(1).optMaxBatches(100).build();
             try (TrainedModel trained =
                     TrainingRun.of(settings).data(mnist).run(RunListener.NONE)) {
                 Files.createDirectories(TRAINED.getParent());

@@ -99,9 +99,10 @@ public final class Benchmark {
     public static BenchmarkResult run(MnistData mnist, Settings settings, Consumer<String> log)
             throws IOException {
         TrainingSettings training =
-                TrainingSettings.lesson()
-                        .withEpochs(settings.epochs())
-                        .withMaxBatches(settings.maxBatches());
+                TrainingSettings.builder()
+                        .optEpochs(settings.epochs())
+                        .optMaxBatches(settings.maxBatches())
+                        .build();
         int examples = mnist.train().count();
         if (settings.maxBatches() > 0) {
             examples = Math.min(examples, settings.maxBatches() * training.batchSize());

@@ -93,14 +93,15 @@ final class TrainingOptions {
             throw new InvalidSettingException(
                     "dry-run", "does not apply to --optimizer gd, which steps once per epoch");
         }
-        return new TrainingSettings(
-                dryRun ? 1 : epochs,
-                batchSize,
-                lr,
-                seed,
-                dryRun ? DRY_RUN_BATCHES : maxBatches,
-                optimizer,
-                momentum,
-                loss);
+        return TrainingSettings.builder()
+                .optEpochs(dryRun ? 1 : epochs)
+                .optBatchSize(batchSize)
+                .optLearningRate(lr)
+                .optSeed(seed)
+                .optMaxBatches(dryRun ? DRY_RUN_BATCHES : maxBatches)
+                .optOptimizer(optimizer)
+                .optMomentum(momentum)
+                .optLoss(loss)
+                .build();
     }
 }

@@ -29,25 +29,6 @@ public record TrainingSettings(
         double momentum,
         LossKind loss) {
 
-    /** Settings with the slides' loss ({@code nn.CrossEntropyLoss}) and β = 0.9. */
-    public TrainingSettings(
-            int epochs,
-            int batchSize,
-            double learningRate,
-            long seed,
-            int maxBatches,
-            OptimizerKind optimizer) {
-        this(
-                epochs,
-                batchSize,
-                learningRate,
-                seed,
-                maxBatches,
-                optimizer,
-                OptimizerKind.MOMENTUM_BETA,
-                LossKind.CROSS_ENTROPY);
-    }
-
     /** Checks the values; the messages use the command line's names without dashes. */
     public TrainingSettings {
         if (epochs < 1) {
@@ -82,49 +63,103 @@ public record TrainingSettings(
 
     /** Returns the hands-on's settings: 2 epochs, batch 256, Adam with lr 0.003, seed 1. */
     public static TrainingSettings lesson() {
-        return new TrainingSettings(
-                Lesson.EPOCHS,
-                Lesson.BATCH_SIZE,
-                Lesson.LEARNING_RATE,
-                Lesson.SEED,
-                0,
-                OptimizerKind.ADAM);
+        return builder().build();
     }
 
-    /** Returns these settings with another number of epochs. */
-    public TrainingSettings withEpochs(int n) {
-        return new TrainingSettings(
-                n, batchSize, learningRate, seed, maxBatches, optimizer, momentum, loss);
+    /**
+     * Returns a builder that starts from the hands-on's settings ({@link #lesson()}).
+     *
+     * <pre>{@code
+     * TrainingSettings.builder().optEpochs(5).optSeed(3).build()
+     * }</pre>
+     */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    /** Returns these settings with another seed. */
-    public TrainingSettings withSeed(long s) {
-        return new TrainingSettings(
-                epochs, batchSize, learningRate, s, maxBatches, optimizer, momentum, loss);
+    /** Returns a builder that starts from these settings. */
+    public Builder toBuilder() {
+        return new Builder()
+                .optEpochs(epochs)
+                .optBatchSize(batchSize)
+                .optLearningRate(learningRate)
+                .optSeed(seed)
+                .optMaxBatches(maxBatches)
+                .optOptimizer(optimizer)
+                .optMomentum(momentum)
+                .optLoss(loss);
     }
 
-    /** Returns these settings with another learning rate. */
-    public TrainingSettings withLearningRate(double lr) {
-        return new TrainingSettings(
-                epochs, batchSize, lr, seed, maxBatches, optimizer, momentum, loss);
-    }
+    /** Builds {@link TrainingSettings}; every value not set is the lesson's. */
+    public static final class Builder {
+        private int epochs = Lesson.EPOCHS;
+        private int batchSize = Lesson.BATCH_SIZE;
+        private double learningRate = Lesson.LEARNING_RATE;
+        private long seed = Lesson.SEED;
+        private int maxBatches;
+        private OptimizerKind optimizer = OptimizerKind.ADAM;
+        private double momentum = OptimizerKind.MOMENTUM_BETA;
+        private LossKind loss = LossKind.CROSS_ENTROPY;
 
-    /** Returns these settings stopping each epoch after {@code n} batches (0: whole epochs). */
-    public TrainingSettings withMaxBatches(int n) {
-        return new TrainingSettings(
-                epochs, batchSize, learningRate, seed, n, optimizer, momentum, loss);
-    }
+        private Builder() {}
 
-    /** Returns these settings with another optimizer. */
-    public TrainingSettings withOptimizer(OptimizerKind kind) {
-        return new TrainingSettings(
-                epochs, batchSize, learningRate, seed, maxBatches, kind, momentum, loss);
-    }
+        /** Sets the passes over the training set (default 2). */
+        public Builder optEpochs(int value) {
+            epochs = value;
+            return this;
+        }
 
-    /** Returns these settings with another loss. */
-    public TrainingSettings withLoss(LossKind kind) {
-        return new TrainingSettings(
-                epochs, batchSize, learningRate, seed, maxBatches, optimizer, momentum, kind);
+        /** Sets the examples per step (default 256). */
+        public Builder optBatchSize(int value) {
+            batchSize = value;
+            return this;
+        }
+
+        /** Sets the learning rate (default 0.003). */
+        public Builder optLearningRate(double value) {
+            learningRate = value;
+            return this;
+        }
+
+        /** Sets the seed of the initial weights and the shuffling (default 1). */
+        public Builder optSeed(long value) {
+            seed = value;
+            return this;
+        }
+
+        /** Stops each epoch after this many batches; 0 (the default) runs whole epochs. */
+        public Builder optMaxBatches(int value) {
+            maxBatches = value;
+            return this;
+        }
+
+        /** Sets the optimizer (default Adam, PyTorch's update). */
+        public Builder optOptimizer(OptimizerKind value) {
+            optimizer = value;
+            return this;
+        }
+
+        /** Sets β of the momentum optimizer (default 0.9). */
+        public Builder optMomentum(double value) {
+            momentum = value;
+            return this;
+        }
+
+        /** Sets the loss (default {@code nn.CrossEntropyLoss}). */
+        public Builder optLoss(LossKind value) {
+            loss = value;
+            return this;
+        }
+
+        /**
+         * Returns the settings.
+         *
+         * @throws InvalidSettingException naming the first value that makes no sense
+         */
+        public TrainingSettings build() {
+            return new TrainingSettings(
+                    epochs, batchSize, learningRate, seed, maxBatches, optimizer, momentum, loss);
+        }
     }
 
     /** Returns a fresh loss of the chosen kind: {@code criterion = nn.CrossEntropyLoss()}. */

@@ -46,7 +46,7 @@ class ResumeCommandTest extends CommandLineTest {
     private void checkpointAfterOneEpoch(Path model) throws IOException {
         MnistData data = MnistData.load(tinyData(tmp));
         TrainingRun run =
-                TrainingRun.of(TrainingSettings.lesson().withEpochs(1).withMaxBatches(3))
+                TrainingRun.of(TrainingSettings.builder().optEpochs(1).optMaxBatches(3).build())
                         .checkpoints(Checkpoints.beside(model))
                         .data(data);
         try (TrainedModel trained = run.run(RunListener.NONE)) {

@@ -45,8 +45,7 @@ class TorchScriptIT {
         PythonSide.require();
         MnistData mnist = RealMnist.load();
         TrainingSettings settings =
-                new TrainingSettings(
-                        1, Lesson.BATCH_SIZE, Lesson.LEARNING_RATE, 2, 50, OptimizerKind.ADAM);
+                TrainingSettings.builder().optEpochs(1).optBatchSize(Lesson.BATCH_SIZE).optLearningRate(Lesson.LEARNING_RATE).optSeed(2).optMaxBatches(50).optOptimizer(OptimizerKind.ADAM).build();
         Path weights = tmp.resolve("mnist.npz");
         Path script = tmp.resolve("mnist.pt");
         try (Model model = Model.newInstance("java")) {

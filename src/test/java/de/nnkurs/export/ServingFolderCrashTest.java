@@ -46,7 +46,7 @@ class ServingFolderCrashTest {
     private Path trained(long seed) throws IOException {
         Path dir = tmp.resolve("mnist");
         TrainingSettings settings =
-                new TrainingSettings(1, 64, 0.003, seed, 2, de.nnkurs.training.OptimizerKind.ADAM);
+                TrainingSettings.builder().optEpochs(1).optBatchSize(64).optLearningRate(0.003).optSeed(seed).optMaxBatches(2).optOptimizer(de.nnkurs.training.OptimizerKind.ADAM).build();
         try (TrainedModel model =
                 TrainingRun.of(settings)
                         .architecture(

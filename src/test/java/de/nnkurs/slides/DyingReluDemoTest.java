@@ -27,7 +27,7 @@ class DyingReluDemoTest {
             new DyingReluDemo.Settings(
                     List.of(64, 64),
                     -2f,
-                    new TrainingSettings(2, 16, 0.01, 1, 0, OptimizerKind.ADAM));
+                    TrainingSettings.builder().optEpochs(2).optBatchSize(16).optLearningRate(0.01).optSeed(1).optOptimizer(OptimizerKind.ADAM).build());
 
     private static List<DyingReluDemo.Result> results;
 

@@ -34,7 +34,7 @@ class CheckpointsTest {
 
     /** 3 epochs of 10 steps of 64, Adam. */
     static final TrainingSettings SETTINGS =
-            new TrainingSettings(3, 64, 0.003, 7, 0, OptimizerKind.ADAM);
+            TrainingSettings.builder().optEpochs(3).optBatchSize(64).optLearningRate(0.003).optSeed(7).optOptimizer(OptimizerKind.ADAM).build();
 
     @TempDir Path tmp;
 
@@ -64,7 +64,7 @@ class CheckpointsTest {
             throws IOException {
         Path dir = tmp.resolve(settings.optimizer().label() + "-" + net.activation().label());
         List<Float> uninterrupted = losses(TrainingRun.of(settings).architecture(net));
-        losses(TrainingRun.of(settings.withEpochs(1)).architecture(net).checkpoints(dir));
+        losses(TrainingRun.of(settings.toBuilder().optEpochs(1).build()).architecture(net).checkpoints(dir));
         List<Float> resumed = losses(TrainingRun.of(settings).architecture(net).resumeFrom(dir));
         assertSameSteps(uninterrupted, resumed);
     }
@@ -87,13 +87,13 @@ class CheckpointsTest {
     @Test
     void momentumResumesWithItsVelocity() throws IOException {
         assertResumedRunEqualsUninterrupted(
-                SETTINGS.withOptimizer(OptimizerKind.MOMENTUM).withLearningRate(0.05), NETWORK);
+                SETTINGS.toBuilder().optOptimizer(OptimizerKind.MOMENTUM).optLearningRate(0.05).build(), NETWORK);
     }
 
     @Test
     void sgdResumes() throws IOException {
         assertResumedRunEqualsUninterrupted(
-                SETTINGS.withOptimizer(OptimizerKind.SGD).withLearningRate(0.05), NETWORK);
+                SETTINGS.toBuilder().optOptimizer(OptimizerKind.SGD).optLearningRate(0.05).build(), NETWORK);
     }
 
     @Test
@@ -105,16 +105,16 @@ class CheckpointsTest {
     @Test
     void aResumedRunMayGoOnForMoreEpochs() throws IOException {
         Path dir = tmp.resolve("more.checkpoint");
-        losses(run(SETTINGS.withEpochs(2)).checkpoints(dir));
-        List<Float> four = losses(run(SETTINGS.withEpochs(4)));
-        assertSameSteps(four, losses(run(SETTINGS.withEpochs(4)).resumeFrom(dir)));
+        losses(run(SETTINGS.toBuilder().optEpochs(2).build()).checkpoints(dir));
+        List<Float> four = losses(run(SETTINGS.toBuilder().optEpochs(4).build()));
+        assertSameSteps(four, losses(run(SETTINGS.toBuilder().optEpochs(4).build()).resumeFrom(dir)));
     }
 
     @Test
     void anotherRunsCheckpointIsRefusedNamingTheDifference() throws IOException {
         Path dir = tmp.resolve("lr.checkpoint");
-        losses(run(SETTINGS.withEpochs(1)).checkpoints(dir));
-        TrainingRun other = run(SETTINGS.withLearningRate(0.01)).resumeFrom(dir);
+        losses(run(SETTINGS.toBuilder().optEpochs(1).build()).checkpoints(dir));
+        TrainingRun other = run(SETTINGS.toBuilder().optLearningRate(0.01).build()).resumeFrom(dir);
         InvalidSettingException e = assertThrows(InvalidSettingException.class, other::check);
         assertEquals("resume", e.setting());
         assertTrue(e.getMessage().contains("lr 0.003, this one has 0.01"), e.getMessage());
@@ -123,8 +123,8 @@ class CheckpointsTest {
     @Test
     void fewerEpochsThanTheCheckpointHasAreRefused() throws IOException {
         Path dir = tmp.resolve("few.checkpoint");
-        losses(run(SETTINGS.withEpochs(2)).checkpoints(dir));
-        TrainingRun shorter = run(SETTINGS.withEpochs(1)).resumeFrom(dir);
+        losses(run(SETTINGS.toBuilder().optEpochs(2).build()).checkpoints(dir));
+        TrainingRun shorter = run(SETTINGS.toBuilder().optEpochs(1).build()).resumeFrom(dir);
         InvalidSettingException e = assertThrows(InvalidSettingException.class, shorter::check);
         assertEquals("epochs", e.setting());
     }
@@ -132,8 +132,8 @@ class CheckpointsTest {
     @Test
     void djlAdamCannotResume() throws IOException {
         Path dir = tmp.resolve("djl.checkpoint");
-        losses(run(SETTINGS.withEpochs(1)).checkpoints(dir));
-        TrainingRun djl = run(SETTINGS.withOptimizer(OptimizerKind.DJL_ADAM)).resumeFrom(dir);
+        losses(run(SETTINGS.toBuilder().optEpochs(1).build()).checkpoints(dir));
+        TrainingRun djl = run(SETTINGS.toBuilder().optOptimizer(OptimizerKind.DJL_ADAM).build()).resumeFrom(dir);
         InvalidSettingException e = assertThrows(InvalidSettingException.class, djl::check);
         assertTrue(e.getMessage().contains("djl-adam cannot resume"), e.getMessage());
     }
@@ -141,7 +141,7 @@ class CheckpointsTest {
     @Test
     void aDamagedOptimizerStateIsRefusedNamingTheFile() throws IOException {
         Path dir = tmp.resolve("bad.checkpoint");
-        losses(run(SETTINGS.withEpochs(1)).checkpoints(dir));
+        losses(run(SETTINGS.toBuilder().optEpochs(1).build()).checkpoints(dir));
         Path state = dir.resolve(Checkpoints.OPTIMIZER);
         byte[] bytes = Files.readAllBytes(state);
         Files.write(state, java.util.Arrays.copyOf(bytes, bytes.length / 2));
@@ -158,7 +158,7 @@ class CheckpointsTest {
         Files.writeString(dir.resolve("checkpoint.json"), "{}");
         Files.writeString(dir.resolve("notes.txt"), "mine");
         assertThrows(InvalidDataException.class, () -> Checkpoints.read(dir));
-        assertThrows(IOException.class, () -> losses(run(SETTINGS.withEpochs(1)).checkpoints(dir)));
+        assertThrows(IOException.class, () -> losses(run(SETTINGS.toBuilder().optEpochs(1).build()).checkpoints(dir)));
         assertEquals("mine", Files.readString(dir.resolve("notes.txt")));
         assertFalse(Checkpoints.delete(dir));
     }
@@ -166,10 +166,10 @@ class CheckpointsTest {
     @Test
     void aDivergedEpochKeepsTheLastGoodCheckpoint() throws IOException {
         Path dir = tmp.resolve("nan.checkpoint");
-        losses(run(SETTINGS.withEpochs(1)).checkpoints(dir));
+        losses(run(SETTINGS.toBuilder().optEpochs(1).build()).checkpoints(dir));
         byte[] before = Files.readAllBytes(dir.resolve(Checkpoints.WEIGHTS));
         try (TrainedModel diverged =
-                run(SETTINGS.withLearningRate(1e30))
+                run(SETTINGS.toBuilder().optLearningRate(1e30).build())
                         .checkpoints(dir)
                         .data(DATA)
                         .run(RunListener.NONE)) {

@@ -46,13 +46,7 @@ class TrainingLoopTest {
     }
 
     private static TrainingSettings settings(int epochs, long seed, int maxBatches) {
-        return new TrainingSettings(
-                epochs,
-                Lesson.BATCH_SIZE,
-                Lesson.LEARNING_RATE,
-                seed,
-                maxBatches,
-                OptimizerKind.ADAM);
+        return TrainingSettings.builder().optEpochs(epochs).optBatchSize(Lesson.BATCH_SIZE).optLearningRate(Lesson.LEARNING_RATE).optSeed(seed).optMaxBatches(maxBatches).optOptimizer(OptimizerKind.ADAM).build();
     }
 
     @Test
@@ -170,7 +164,7 @@ class TrainingLoopTest {
     @Test
     void aNonFiniteLossStopsTheRunAtThatStepAndSaysWhere() {
         TrainingSettings exploding =
-                new TrainingSettings(3, 64, 1e30, 1, 0, OptimizerKind.SGD).withLoss(LossKind.MSE);
+                TrainingSettings.builder().optEpochs(3).optBatchSize(64).optLearningRate(1e30).optSeed(1).optOptimizer(OptimizerKind.SGD).optLoss(LossKind.MSE).build();
         List<Integer> epochsSeen = new ArrayList<>();
         TrainingResult result =
                 train(
@@ -194,7 +188,7 @@ class TrainingLoopTest {
     void theLoopTrainsTheWeightsItIsGivenInsteadOfDrawingNewOnes() {
         // A learning rate so small that a step cannot change a float weight of about 0.03.
         TrainingSettings tiny =
-                new TrainingSettings(1, Lesson.BATCH_SIZE, 1e-30, 5, 1, OptimizerKind.SGD);
+                TrainingSettings.builder().optEpochs(1).optBatchSize(Lesson.BATCH_SIZE).optLearningRate(1e-30).optSeed(5).optMaxBatches(1).optOptimizer(OptimizerKind.SGD).build();
         try (Model given = Model.newInstance("given");
                 Model fresh = Model.newInstance("fresh")) {
             given.setBlock(Models.sequential(Variant.SLIDES));

@@ -31,7 +31,7 @@ class TrainingRunTest {
     @TempDir Path tmp;
 
     private static TrainingSettings twoSteps(OptimizerKind optimizer) {
-        return new TrainingSettings(1, 64, Lesson.LEARNING_RATE, 3, 2, optimizer);
+        return TrainingSettings.builder().optEpochs(1).optBatchSize(64).optLearningRate(Lesson.LEARNING_RATE).optSeed(3).optMaxBatches(2).optOptimizer(optimizer).build();
     }
 
     @Test
@@ -81,7 +81,7 @@ class TrainingRunTest {
         }
         // Another seed: only the files decide the start and the batches.
         try (TrainedModel t =
-                TrainingRun.of(settings.withSeed(77))
+                TrainingRun.of(settings.toBuilder().optSeed(77).build())
                         .data(DATA)
                         .initialWeights(init)
                         .order(order)
@@ -119,7 +119,7 @@ class TrainingRunTest {
     @Test
     void slideCrossEntropyNeedsTheFinalSoftmax() {
         TrainingRun run =
-                TrainingRun.of(TrainingSettings.lesson().withLoss(LossKind.SLIDE_CE))
+                TrainingRun.of(TrainingSettings.builder().optLoss(LossKind.SLIDE_CE).build())
                         .architecture(Architecture.lesson(Variant.LOGITS));
         InvalidSettingException e = assertThrows(InvalidSettingException.class, run::check);
         assertEquals("loss", e.setting());
@@ -132,7 +132,7 @@ class TrainingRunTest {
                 "optimizer", assertThrows(InvalidSettingException.class, limited::check).setting());
         Path order = Files.createFile(tmp.resolve("order.npz"));
         TrainingRun ordered =
-                TrainingRun.of(twoSteps(OptimizerKind.GD).withMaxBatches(0)).order(order);
+                TrainingRun.of(twoSteps(OptimizerKind.GD).toBuilder().optMaxBatches(0).build()).order(order);
         assertEquals(
                 "optimizer", assertThrows(InvalidSettingException.class, ordered::check).setting());
     }
