@@ -4,7 +4,7 @@
 Without options this is the slides' code: nn.Sequential with Softmax, nn.CrossEntropyLoss,
 optim.Adam(lr=0.003), DataLoader(batch_size=256, shuffle=True), two epochs. With --init and
 --order it starts from the Java side's initial weights and visits the batches in the Java side's
-order; --record writes every step's loss and the test predictions as JSON (same keys as Java).
+order; --save-record writes every step's loss and the test predictions as JSON (same keys as Java).
 
 Needs torch and torchvision (Debian: apt-get install python3-torch python3-torchvision).
 """
@@ -45,7 +45,7 @@ def parse_args():
                    help="stop each epoch after N batches; 0 runs whole epochs (default: 0)")
     p.add_argument("--init", help="start from these weights (.npz with state_dict names)")
     p.add_argument("--order", help="visit the training examples in the orders in this .npz")
-    p.add_argument("--record", help="write every step's loss and the test predictions as JSON")
+    p.add_argument("--save-record", help="write every step's loss and the test predictions as JSON")
     args = p.parse_args()
     if args.epochs < 1:
         p.error(f"--epochs must be at least 1, got {args.epochs}")
@@ -186,7 +186,7 @@ def main():
         print(f"epoch {e + 1}  loss {running_loss / steps:.4f}  test accuracy {accuracy:.4f}"
               f"  {seconds:.1f} s", flush=True)
 
-    if args.record:
+    if args.save_record:
         record = {
             "side": "python", "optimizer": "adam", "variant": "logits" if args.logits else "slides",
             "batchSize": args.batch_size, "learningRate": args.lr,
@@ -197,10 +197,10 @@ def main():
                          "python": sys.version.split()[0],
                          "threads": str(torch.get_num_threads())},
         }
-        tmp = args.record + ".partial"
+        tmp = args.save_record + ".partial"
         with open(tmp, "w") as f:
             json.dump(record, f)
-        os.replace(tmp, args.record)
+        os.replace(tmp, args.save_record)
 
 
 def predict(model, testset):

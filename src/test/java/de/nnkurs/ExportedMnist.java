@@ -5,7 +5,7 @@ import de.nnkurs.export.ModelFolder;
 import de.nnkurs.export.ServingFolder;
 import de.nnkurs.training.TrainedModel;
 import de.nnkurs.training.RunListener;
-import de.nnkurs.training.TrainingRun;
+import de.nnkurs.run.TrainingRun;
 import de.nnkurs.training.TrainingSettings;
 
 import java.io.IOException;

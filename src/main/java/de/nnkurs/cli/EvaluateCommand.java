@@ -27,23 +27,21 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Spec private CommandSpec spec;
 
-    @Mixin private ModelOption served;
+    @Mixin private ModelOption.Exported served;
 
     @Mixin private DataDirOption data;
 
     @Option(
-            names = "--out",
+            names = "--output",
             paramLabel = "DIR",
-            defaultValue = "evaluation",
             description = "where the pictures go (default: ${DEFAULT-VALUE})")
-    private Path out;
+    private Path output = Evaluation.DEFAULT_OUTPUT;
 
     @Option(
             names = "--max-misclassified",
             paramLabel = "N",
-            defaultValue = "100",
             description = "digits in the misclassified picture (default: ${DEFAULT-VALUE})")
-    private int maxMisclassified;
+    private int maxMisclassified = Evaluation.DEFAULT_MAX_MISCLASSIFIED;
 
     @Override
     public Integer call() throws Exception {
@@ -56,10 +54,11 @@ final class EvaluateCommand implements Callable<Integer> {
         Evaluation evaluation = Evaluation.of(model, test, bar.task("classifying"));
         console.print(evaluation.matrix().table());
         evaluation.writePictures(
-                out, "MNIST test set, " + model.getFileName() + " (as served)", maxMisclassified);
+                output, "MNIST test set, " + model.getFileName() + " (as served)", maxMisclassified);
         console.printf(
                 "Wrote %s and %s%n",
-                out.resolve(Evaluation.MATRIX_PNG), out.resolve(Evaluation.MISCLASSIFIED_PNG));
+                output.resolve(Evaluation.MATRIX_PNG),
+                output.resolve(Evaluation.MISCLASSIFIED_PNG));
         return 0;
     }
 }

@@ -3,13 +3,11 @@ package de.nnkurs.cli;
 import de.nnkurs.export.ServingFolder;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -24,36 +22,20 @@ import java.util.concurrent.Callable;
                         + " use it as its model store.")
 final class ExportCommand implements Callable<Integer> {
 
-    /** Where exports go unless {@code --to} says otherwise. */
-    static final String DEFAULT_ROOT = "models/serving";
-
     @Spec private CommandSpec spec;
 
-    @Parameters(
-            paramLabel = "MODEL",
-            arity = "0..1",
-            defaultValue = "models/mnist",
-            description = "trained model folder (default: ${DEFAULT-VALUE})")
-    private Path model;
+    @Mixin private ModelOption.Trained trained;
 
     @Option(
-            names = "--to",
+            names = "--output",
             paramLabel = "DIR",
-            defaultValue = DEFAULT_ROOT,
             description =
                     "model store that receives the export folder (default: ${DEFAULT-VALUE})")
-    private Path root;
+    private Path output = ServingFolder.DEFAULT_ROOT;
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isDirectory(model)) {
-            throw new ParameterException(
-                    spec.commandLine(),
-                    model
-                            + (Files.exists(model) ? ": not a folder" : ": no such folder")
-                            + " (train a model first: nnkurs train)");
-        }
-        Path folder = ServingFolder.export(model, root);
+        Path folder = ServingFolder.export(trained.require(spec), output);
         spec.commandLine()
                 .getOut()
                 .printf("Exported %s and %s%n", folder, ServingFolder.zipFor(folder));

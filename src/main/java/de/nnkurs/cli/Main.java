@@ -2,6 +2,7 @@ package de.nnkurs.cli;
 
 import de.nnkurs.InvalidSettingException;
 import de.nnkurs.io.Reasons;
+import de.nnkurs.model.EngineThreads;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -42,18 +43,6 @@ public final class Main implements Callable<Integer> {
     /** Exit code for a failure while running, e.g. a malformed data file. */
     public static final int EXIT_FAILURE = CommandLine.ExitCode.SOFTWARE;
 
-    /** libtorch's intra-op thread count, read when the engine starts. */
-    static final String THREADS = "ai.djl.pytorch.num_threads";
-
-    /** The most threads {@code --threads} takes. */
-    static final int MAX_THREADS = 256;
-
-    /** Whether the thread count was set before the command line ran ({@code -D...}). */
-    private static final boolean THREADS_GIVEN_AT_START;
-
-    /** Whether this run's thread count was chosen by the user, not by the default. */
-    private static boolean threadsGiven;
-
     /** DJL warns about the missing CUDA driver on every CPU-only start; that is not news. */
     private static final String DJL_LOG_LEVEL = "org.slf4j.simpleLogger.log.ai.djl";
 
@@ -64,13 +53,6 @@ public final class Main implements Callable<Integer> {
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
-        }
-        // One libtorch thread unless told otherwise: for the slides' network a second thread
-        // costs more than it gains, and stalls on a busy machine (measured: README, Speed);
-        // train picks more for a large network (Architecture.trainingThreads).
-        THREADS_GIVEN_AT_START = System.getProperty(THREADS) != null;
-        if (!THREADS_GIVEN_AT_START) {
-            System.setProperty(THREADS, "1");
         }
     }
 
@@ -92,36 +74,22 @@ public final class Main implements Callable<Integer> {
     }
 
     /**
-     * Sets libtorch's thread count for this run, before the engine starts.
+     * Fixes libtorch's thread count for this process, before the engine starts.
      *
-     * @param n threads, 1 to {@value #MAX_THREADS}
+     * @param n threads, 1 to {@value EngineThreads#MAX}
      */
     @Option(
             names = "--threads",
             paramLabel = "N",
             scope = ScopeType.INHERIT,
             description =
-                    "libtorch threads (default: 1; train uses every core for a network of 500,000"
-                            + " weights or more; or -Dai.djl.pytorch.num_threads=N).")
+                    "libtorch threads (default: the lesson's choice per network: 1 below 500,000"
+                            + " weights, else every core).")
     void setThreads(int n) {
-        if (n < 1 || n > MAX_THREADS) {
-            throw new ParameterException(
-                    spec.commandLine(), "--threads must be in 1.." + MAX_THREADS + ", got " + n);
-        }
-        System.setProperty(THREADS, Integer.toString(n));
-        threadsGiven = true;
-    }
-
-    /**
-     * Sets libtorch's thread count for a command that knows better than the default, unless the
-     * user chose one ({@code --threads} or {@code -Dai.djl.pytorch.num_threads}). Takes effect if
-     * the engine has not started yet, as in a fresh process.
-     *
-     * @param n the thread count the command suggests
-     */
-    static void suggestThreads(int n) {
-        if (!threadsGiven) {
-            System.setProperty(THREADS, Integer.toString(n));
+        try {
+            EngineThreads.fix(n);
+        } catch (InvalidSettingException e) {
+            throw new ParameterException(spec.commandLine(), "--threads " + e.problem());
         }
     }
 
@@ -135,8 +103,7 @@ public final class Main implements Callable<Integer> {
     public Integer call() {
         throw new ParameterException(
                 spec.commandLine(),
-                "missing command: train, export, predict, evaluate, dying-relu, weights, fetch-data"
-                        + " or compare-report");
+                "missing command: " + String.join(", ", spec.subcommands().keySet()));
     }
 
     /**
@@ -161,7 +128,6 @@ public final class Main implements Callable<Integer> {
      */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         setVerboseFlag(false);
-        threadsGiven = THREADS_GIVEN_AT_START;
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(out);
         cli.setErr(err);

@@ -37,7 +37,7 @@ final class PredictCommand implements Callable<Integer> {
     @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "pictures of single digits")
     private List<Path> images;
 
-    @Mixin private ModelOption served;
+    @Mixin private ModelOption.Exported served;
 
     @Option(names = "--no-invert", description = "never invert dark-on-light pictures")
     private boolean noInvert;

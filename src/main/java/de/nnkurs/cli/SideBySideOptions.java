@@ -1,13 +1,9 @@
 package de.nnkurs.cli;
 
-import de.nnkurs.compare.RunRecord;
-import de.nnkurs.io.FileChecks;
-import de.nnkurs.training.TrainedModel;
-import de.nnkurs.training.TrainingRun;
+import de.nnkurs.run.TrainingRun;
 
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.nio.file.Path;
 
 /** The files that let the Java and the Python run start alike and be compared step by step. */
@@ -38,12 +34,12 @@ final class SideBySideOptions {
     Path saveOrder;
 
     @Option(
-            names = "--record",
+            names = "--save-record",
             paramLabel = "FILE",
             description = "write every step's loss and the test predictions as JSON")
     Path record;
 
-    /** Hands the files to the run, whose setters check them; checks the record's folder. */
+    /** Hands the files to the run, whose setters check them. */
     TrainingRun applyTo(TrainingRun run) {
         if (init != null) {
             run.initialWeights(init);
@@ -58,15 +54,8 @@ final class SideBySideOptions {
             run.saveOrder(saveOrder);
         }
         if (record != null) {
-            FileChecks.writable("record", record);
+            run.saveRecord(record);
         }
         return run;
-    }
-
-    /** Writes the run record if {@code --record} asked for one. */
-    void writeRecord(TrainedModel trained) throws IOException {
-        if (record != null) {
-            RunRecord.ofJava(trained).write(record);
-        }
     }
 }

@@ -1,15 +1,11 @@
 package de.nnkurs.cli;
 
 import de.nnkurs.data.MnistData;
-import de.nnkurs.export.ModelFolder;
-import de.nnkurs.export.ServingFolder;
 import de.nnkurs.model.Architecture;
-import de.nnkurs.model.Variant;
+import de.nnkurs.run.TrainingRun;
 import de.nnkurs.slides.DeadUnitCounter;
-import de.nnkurs.training.TrainedModel;
 import de.nnkurs.training.RunListener;
-import de.nnkurs.training.TrainingRun;
-import de.nnkurs.training.TrainingSettings;
+import de.nnkurs.training.TrainedModel;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,10 +15,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 
 /** {@code nnkurs train}: the hands-on — train the classifier, report test accuracy, save it. */
 @Command(
@@ -66,91 +59,51 @@ final class TrainCommand implements Callable<Integer> {
 
     @Mixin private SideBySideOptions sideBySide;
 
-    @Mixin private ResumeOption resume;
+    @Option(
+            names = "--resume",
+            description =
+                    "continue an interrupted run from the checkpoint that train writes after every"
+                            + " epoch beside the output folder (DIR.checkpoint); give the"
+                            + " interrupted run's options")
+    private boolean resume;
 
     @Override
     public Integer call() throws Exception {
         // Every check runs before MNIST is loaded or a step is taken; the library owns the rules.
-        TrainingSettings settings = training.settings();
         Architecture architecture = network.architecture();
-        TrainingRun run = sideBySide.applyTo(TrainingRun.of(settings).architecture(architecture));
-        Path target = output != null ? output : defaultOutput(architecture.variant());
-        Main.suggestThreads(
-                architecture.trainingThreads(Runtime.getRuntime().availableProcessors()));
+        TrainingRun run =
+                sideBySide.applyTo(TrainingRun.of(training.settings()).architecture(architecture));
         if (!training.dryRun) {
-            ModelFolder.checkTarget("output", target);
+            run.saveTo(output != null ? output : ArchitectureOptions.defaultOutput(architecture));
+        }
+        if (resume) {
+            run.resume();
         }
         if (export) {
-            ServingFolder.check(architecture);
+            run.exportForServing();
         }
         data.check();
-        PrintWriter out = spec.commandLine().getOut();
-        resume.applyTo(run, target, !training.dryRun, out);
         run.check();
 
         MnistData mnist = data.load(spec);
-        out.printf(
-                Locale.ROOT,
-                "Training %s (%s, %s) on %d images, %d epoch(s), batch size %d, %s lr %s, seed"
-                        + " %d%n",
-                architecture.describe(),
-                architecture.activation().label(),
-                architecture.variant() == Variant.SLIDES ? "final Softmax" : "logits",
-                mnist.train().count(),
-                settings.epochs(),
-                settings.batchSize(),
-                settings.optimizer().label(),
-                settings.learningRate(),
-                settings.seed());
-        resume.printStart(run, out);
+        PrintWriter out = spec.commandLine().getOut();
         RunListener listener = ConsoleProgress.onConsole(out, spec.commandLine().getErr());
         if (reportDeadUnits) {
             listener = listener.andThen(new DeadUnitCounter(mnist.train(), this::printDeadUnits));
         }
         try (TrainedModel trained = run.data(mnist).run(listener)) {
-            out.printf(
-                    Locale.ROOT,
-                    "Test accuracy after %d epoch(s): %.4f%n",
-                    trained.result().epochs().size(),
-                    trained.testAccuracy());
-            sideBySide.writeRecord(trained); // also for a diverged run: it shows where
-            if (trained.diverged()) {
-                resume.diverged(out);
-            }
-            ModelFolder.refuseDiverged(trained, target); // the old model and checkpoint stay
             if (training.dryRun) {
                 out.println("Dry run: model not saved.");
-                return 0;
             }
-            ModelFolder.save(trained, target);
-            out.printf("Saved %s%n", target);
-            resume.saved(out);
-        }
-        if (export) {
-            Path folder = ServingFolder.exportBeside(target);
-            out.printf("Exported %s and %s%n", folder, ServingFolder.zipFor(folder));
         }
         return 0;
     }
 
     private void printDeadUnits(int[] dead, int epoch) {
-        if (epoch == 0) {
-            return; // the first line comes after epoch 1, under its result
+        if (epoch > 0) { // the first line comes after epoch 1, under its result
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("  " + DeadUnitCounter.describe(dead));
+            out.flush();
         }
-        PrintWriter out = spec.commandLine().getOut();
-        if (dead.length == 0) {
-            out.println("  dead units: the network has no hidden layer");
-        } else {
-            out.printf(
-                    "  dead units per hidden layer (input ≤ 0 for all training images): %s%n",
-                    Arrays.stream(dead)
-                            .mapToObj(Integer::toString)
-                            .collect(Collectors.joining(" / ")));
-        }
-        out.flush();
-    }
-
-    private static Path defaultOutput(Variant variant) {
-        return Path.of("models", variant == Variant.SLIDES ? "mnist" : "mnist-logits");
     }
 }

@@ -34,7 +34,7 @@ final class WeightsCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "missing command: export or import");
     }
 
-    /** {@code nnkurs weights export MODEL FILE}. */
+    /** {@code nnkurs weights export --model DIR --output FILE}. */
     @Command(
             name = "export",
             mixinStandardHelpOptions = true,
@@ -42,16 +42,19 @@ final class WeightsCommand implements Callable<Integer> {
     static final class Export implements Callable<Integer> {
         @Spec private CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "MODEL", description = "trained model folder")
-        private Path model;
+        @Mixin private ModelOption.Trained trained;
 
-        @Parameters(index = "1", paramLabel = "FILE", description = "a .npz or .safetensors file")
-        private Path file;
+        @Option(
+                names = "--output",
+                paramLabel = "FILE",
+                required = true,
+                description = "a .npz or .safetensors file to write")
+        private Path output;
 
         @Override
         public Integer call() throws Exception {
-            ModelFolder.exportWeights(model, file);
-            spec.commandLine().getOut().printf("Wrote %s%n", file);
+            ModelFolder.exportWeights(trained.require(spec), output);
+            spec.commandLine().getOut().printf("Wrote %s%n", output);
             return 0;
         }
     }

@@ -27,7 +27,7 @@ import java.util.Map;
 
 /**
  * One training run as the comparison sees it, written as JSON by the Java side ({@code train
- * --record}) and by {@code scripts/slides_mnist.py --record} with the same keys.
+ * --save-record}) and by {@code scripts/slides_mnist.py --save-record} with the same keys.
  *
  * @param side {@code java} or {@code python}
  * @param optimizer e.g. {@code adam} (PyTorch's update) or {@code djl-adam}

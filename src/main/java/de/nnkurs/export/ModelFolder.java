@@ -51,6 +51,9 @@ public final class ModelFolder {
                     Pattern.compile(Pattern.quote(ModelMetadata.FILE_NAME)),
                     Pattern.compile(".+-\\d{4}\\.params"));
 
+    /** Where the slides' model is saved unless told: {@code models/mnist}. */
+    public static final Path DEFAULT = Path.of("models", "mnist");
+
     private ModelFolder() {}
 
     /**
@@ -72,15 +75,16 @@ public final class ModelFolder {
      * itself (a dry run) must fail the same way.
      *
      * @param trained the trained model
-     * @param dir the model folder it would be saved in, named in the error
+     * @param dir the model folder it would be saved in, named in the error; null for a run that
+     *     saves nothing
      * @throws InvalidDataException naming the epoch and step where the loss became NaN or infinite
      */
     public static void refuseDiverged(TrainedModel trained, Path dir) throws InvalidDataException {
         if (trained.diverged()) {
             // NaN weights answer NaN for every picture; they must not replace a model that works.
-            TrainingResult.Step at = trained.result().divergedAt();
+            TrainingResult.Step at = trained.result().divergence().orElseThrow();
             throw new InvalidDataException(
-                    dir,
+                    dir == null ? "the run" : dir,
                     String.format(
                             Locale.ROOT,
                             "not saved: the loss diverged at epoch %d, step %d (%s), so the"
@@ -165,7 +169,7 @@ public final class ModelFolder {
      * @throws IOException if the model cannot be read or the file written
      */
     public static void exportWeights(Path dir, Path weights) throws IOException {
-        StateDict.checkFileName("weights", weights);
+        StateDict.checkFileName("output", weights);
         FileChecks.existingFolder("model", dir);
         try (Model model = load(dir)) {
             StateDict.save(model.getBlock(), weights);

@@ -15,6 +15,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * What a saved model folder records about how it was made ({@code metadata.json}).
@@ -66,18 +67,16 @@ public record ModelMetadata(
      */
     public static ModelMetadata trained(String name, TrainedModel trained) {
         TrainingSettings s = trained.settings();
-        return create(
-                name,
-                trained.architecture(),
-                s.epochs(),
-                s.batchSize(),
-                s.learningRate(),
-                s.seed(),
-                s.optimizer().label(),
-                s.loss().label(),
-                trained.testAccuracy(),
-                trained.result().epochs(),
-                trained.dataSha256());
+        return builder()
+                .setName(name)
+                .setArchitecture(trained.architecture())
+                .optTraining(s.epochs(), s.batchSize(), s.learningRate(), s.seed())
+                .optOptimizer(s.optimizer().label())
+                .optLoss(s.loss().label())
+                .optTestAccuracy(trained.testAccuracy())
+                .optHistory(trained.result().epochs())
+                .optDataSha256(trained.dataSha256())
+                .build();
     }
 
     /**
@@ -96,50 +95,110 @@ public record ModelMetadata(
             Path source,
             double testAccuracy,
             Map<String, String> dataSha256) {
-        return create(
-                name,
-                architecture,
-                0,
-                0,
-                0,
-                0,
-                "imported from " + source.getFileName(),
-                null,
-                testAccuracy,
-                List.of(),
-                dataSha256);
+        return builder()
+                .setName(name)
+                .setArchitecture(architecture)
+                .optOptimizer("imported from " + source.getFileName())
+                .optTestAccuracy(testAccuracy)
+                .optDataSha256(dataSha256)
+                .build();
     }
 
-    private static ModelMetadata create(
-            String name,
-            Architecture architecture,
-            int epochs,
-            int batchSize,
-            double learningRate,
-            long seed,
-            String optimizer,
-            String loss,
-            double testAccuracy,
-            List<EpochResult> history,
-            Map<String, String> dataSha256) {
-        Engine engine = Engine.getInstance();
-        return new ModelMetadata(
-                name,
-                architecture.variant().label(),
-                architecture.describe(),
-                architecture.activation().label(),
-                epochs,
-                batchSize,
-                learningRate,
-                seed,
-                optimizer,
-                loss,
-                testAccuracy,
-                history,
-                dataSha256,
-                Engine.getDjlVersion(),
-                engine.getEngineName() + " " + engine.getVersion(),
-                OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).toString());
+    /** Returns a builder; name and architecture are required, the rest is 0 or empty. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds {@link ModelMetadata}, stamped with the engine's versions and the time. */
+    public static final class Builder {
+        private String name;
+        private Architecture architecture;
+        private int epochs;
+        private int batchSize;
+        private double learningRate;
+        private long seed;
+        private String optimizer;
+        private String loss;
+        private double testAccuracy;
+        private List<EpochResult> history = List.of();
+        private Map<String, String> dataSha256 = Map.of();
+
+        private Builder() {}
+
+        /** Sets the model name, equal to the folder name. */
+        public Builder setName(String value) {
+            name = value;
+            return this;
+        }
+
+        /** Sets the network. */
+        public Builder setArchitecture(Architecture value) {
+            architecture = value;
+            return this;
+        }
+
+        /** Sets how it was trained: epochs, batch size, learning rate and seed. */
+        public Builder optTraining(int epochs, int batchSize, double learningRate, long seed) {
+            this.epochs = epochs;
+            this.batchSize = batchSize;
+            this.learningRate = learningRate;
+            this.seed = seed;
+            return this;
+        }
+
+        /** Sets the optimizer's label, or where imported weights came from. */
+        public Builder optOptimizer(String value) {
+            optimizer = value;
+            return this;
+        }
+
+        /** Sets the loss's label. */
+        public Builder optLoss(String value) {
+            loss = value;
+            return this;
+        }
+
+        /** Sets the test accuracy after the last epoch. */
+        public Builder optTestAccuracy(double value) {
+            testAccuracy = value;
+            return this;
+        }
+
+        /** Sets the per-epoch results. */
+        public Builder optHistory(List<EpochResult> value) {
+            history = List.copyOf(value);
+            return this;
+        }
+
+        /** Sets the sha256 of each data file, by file name. */
+        public Builder optDataSha256(Map<String, String> value) {
+            dataSha256 = Map.copyOf(value);
+            return this;
+        }
+
+        /** Returns the metadata. */
+        public ModelMetadata build() {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(architecture, "architecture");
+            Engine engine = Engine.getInstance();
+            return new ModelMetadata(
+                    name,
+                    architecture.variant().label(),
+                    architecture.describe(),
+                    architecture.activation().label(),
+                    epochs,
+                    batchSize,
+                    learningRate,
+                    seed,
+                    optimizer,
+                    loss,
+                    testAccuracy,
+                    history,
+                    dataSha256,
+                    Engine.getDjlVersion(),
+                    engine.getEngineName() + " " + engine.getVersion(),
+                    OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).toString());
+        }
     }
 
     /**

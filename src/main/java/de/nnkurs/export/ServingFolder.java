@@ -52,6 +52,9 @@ public final class ServingFolder {
     /** The serving folder's settings file, read by DJL Serving. */
     public static final String PROPERTIES = "serving.properties";
 
+    /** Where {@code export} puts its folders unless told: beside {@code models/mnist}. */
+    public static final Path DEFAULT_ROOT = Path.of("models", "serving");
+
     /** The class names, one per line, for the translator. */
     public static final String SYNSET = "synset.txt";
 
@@ -76,12 +79,12 @@ public final class ServingFolder {
      * @return the exported folder
      * @throws IOException if the trained model cannot be read or the export cannot be written; an
      *     earlier export is then left as it was
-     * @throws InvalidSettingException (setting {@code to}) if {@code root} has no parent folder
+     * @throws InvalidSettingException (setting {@code output}) if {@code root} has no parent folder
      */
     public static Path export(Path trainedDir, Path root) throws IOException {
         if (root.toAbsolutePath().normalize().getParent() == null) {
             throw new InvalidSettingException(
-                    "to",
+                    "output",
                     root
                             + ": the model store needs a parent folder, which takes its zips and"
                             + " work folder");

@@ -32,14 +32,6 @@ public record Architecture(List<Integer> hidden, HiddenActivation activation, Va
         }
     }
 
-    /**
-     * Networks with fewer weights than this train fastest on one libtorch thread; larger ones on
-     * all cores. Measured on 2 cores (seconds per epoch of 80 batches, 1 → 2 threads): 256,256
-     * (269,000 weights) 0.48 → 0.52–0.56; 512,512 (670,000) 1.00–1.09 → 0.76–0.96; 1024,1024 (1.9
-     * million) 2.9–3.6 → 2.05–2.07. The slides' network has 59,210.
-     */
-    public static final long ONE_THREAD_BELOW_WEIGHTS = 500_000;
-
     /** Returns the number of weights and biases. */
     public long weights() {
         long total = 0;
@@ -59,7 +51,7 @@ public record Architecture(List<Integer> hidden, HiddenActivation activation, Va
      * @return 1 or {@code cores}
      */
     public int trainingThreads(int cores) {
-        return weights() < ONE_THREAD_BELOW_WEIGHTS ? 1 : Math.max(1, cores);
+        return weights() < Lesson.ONE_THREAD_BELOW_WEIGHTS ? 1 : Math.max(1, cores);
     }
 
     /** Returns the slides' network: 64-64-64, ReLU, with or without the final Softmax. */
@@ -130,6 +122,11 @@ public record Architecture(List<Integer> hidden, HiddenActivation activation, Va
             sb.append('-').append(width);
         }
         return sb.append('-').append(Lesson.OUTPUT).toString();
+    }
+
+    /** Returns the name of the model folder train writes unless told: mnist or mnist-logits. */
+    public String defaultName() {
+        return variant == Variant.SLIDES ? "mnist" : "mnist-logits";
     }
 
     /** Returns the hidden widths as {@code 64,64,64}. */

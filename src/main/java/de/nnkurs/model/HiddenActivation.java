@@ -132,4 +132,10 @@ public enum HiddenActivation implements Choice {
     private static NDArray mish(NDArray x) {
         return Activation.softPlus(x).tanh().mul(x);
     }
+
+    /** Returns the label, so that a choice prints as it is typed, e.g. {@code leaky-relu}. */
+    @Override
+    public String toString() {
+        return label();
+    }
 }

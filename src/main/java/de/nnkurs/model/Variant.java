@@ -22,4 +22,10 @@ public enum Variant implements Choice {
     public static Variant fromLabel(String label) {
         return Choice.parse(Variant.class, "variant", label);
     }
+
+    /** Returns the label, so that a choice prints as it is typed, e.g. {@code leaky-relu}. */
+    @Override
+    public String toString() {
+        return label();
+    }
 }

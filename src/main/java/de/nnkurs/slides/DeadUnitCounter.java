@@ -85,4 +85,23 @@ public final class DeadUnitCounter implements RunListener {
         counts.add(dead);
         report.accept(dead, epoch);
     }
+
+    /**
+     * Returns a line for a report, e.g. {@code dead units per hidden layer (input ≤ 0 for all
+     * training images): 0 / 3 / 1}.
+     *
+     * @param dead dead units per hidden layer
+     * @return the line
+     */
+    public static String describe(int[] dead) {
+        if (dead.length == 0) {
+            return "dead units: the network has no hidden layer";
+        }
+        StringBuilder line =
+                new StringBuilder("dead units per hidden layer (input ≤ 0 for all training images): ");
+        for (int i = 0; i < dead.length; i++) {
+            line.append(i == 0 ? "" : " / ").append(dead[i]);
+        }
+        return line.toString();
+    }
 }

@@ -12,13 +12,14 @@ import de.nnkurs.model.Models;
 import de.nnkurs.model.Variant;
 import de.nnkurs.training.TrainedModel;
 import de.nnkurs.training.RunListener;
-import de.nnkurs.training.TrainingRun;
+import de.nnkurs.run.TrainingRun;
 import de.nnkurs.training.TrainingSettings;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * Provokes dying ReLUs and counts the dead units per hidden layer before training and after each
@@ -33,10 +34,14 @@ import java.util.Locale;
  * it is V-shaped: lowering a negative pre-activation raises its output too, so nothing pulls a unit
  * back above 0. The README gives the counts measured on the real MNIST.
  *
- * <p>The other provocation, plain SGD with a large learning rate ({@code Settings.withTraining}),
- * kills units during training instead of before it.
+ * <p>The other provocation, plain SGD with a large learning rate (a {@link Settings} with other
+ * {@link TrainingSettings}), kills units during training instead of before it.
  */
 public final class DyingReluDemo {
+
+    /** The activations the slides compare: ReLU and the two that keep a slope below 0. */
+    public static final List<HiddenActivation> COMPARED =
+            List.of(HiddenActivation.RELU, HiddenActivation.LEAKY_RELU, HiddenActivation.ALRELU);
 
     private DyingReluDemo() {}
 
@@ -78,9 +83,22 @@ public final class DyingReluDemo {
             return new Settings(hidden, value, training);
         }
 
-        /** Returns these settings with another training schedule. */
-        public Settings withTraining(TrainingSettings value) {
-            return new Settings(hidden, biasStart, value);
+        /**
+         * Returns what is trained how, e.g. {@code 784-64-64-10, hidden biases starting at -3.0,
+         * adam lr 0.003, 2 epoch(s), seed 1}.
+         */
+        public String describe() {
+            StringBuilder widths = new StringBuilder("784");
+            hidden.forEach(h -> widths.append('-').append(h));
+            return String.format(
+                    Locale.ROOT,
+                    "%s-10, hidden biases starting at %s, %s lr %s, %d epoch(s), seed %d",
+                    widths,
+                    biasStart,
+                    training.optimizer().label(),
+                    training.learningRate(),
+                    training.epochs(),
+                    training.seed());
         }
 
         /** Returns the network for one activation: no final Softmax, as the logits variant. */
@@ -123,7 +141,8 @@ public final class DyingReluDemo {
                 TrainingRun.of(settings.training())
                         .architecture(settings.architecture(activation))
                         .data(data)
-                        .beforeTraining(block -> startHiddenBiasesAt(block, settings.biasStart()));
+                        .beforeTraining(block -> startHiddenBiasesAt(block, settings.biasStart()))
+                        .keepDiverged(); // a diverged run still has dead units to count
         try (TrainedModel trained = run.run(progress.andThen(counter))) {
             List<Double> losses = new ArrayList<>();
             List<Double> accuracies = new ArrayList<>();
@@ -143,20 +162,20 @@ public final class DyingReluDemo {
      *
      * @param data the training and test sets
      * @param settings network, provocation and schedule, the same for every activation
-     * @param progress hears every step and epoch of every run
-     * @param activations e.g. RELU, LEAKY_RELU, ALRELU
+     * @param progress gives the listener for each activation's run, e.g. a labelled progress bar
+     * @param activations e.g. {@link #COMPARED}
      * @return one result per activation, in the order given
      * @throws IOException never in practice: the runs read and write no files
      */
     public static List<Result> compare(
             MnistData data,
             Settings settings,
-            RunListener progress,
-            HiddenActivation... activations)
+            Function<HiddenActivation, RunListener> progress,
+            List<HiddenActivation> activations)
             throws IOException {
         List<Result> results = new ArrayList<>();
         for (HiddenActivation activation : activations) {
-            results.add(run(data, settings, activation, progress));
+            results.add(run(data, settings, activation, progress.apply(activation)));
         }
         return results;
     }

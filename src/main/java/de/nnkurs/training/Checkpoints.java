@@ -64,7 +64,7 @@ public final class Checkpoints {
                     .toList();
 
     /** A plan that neither resumes nor writes checkpoints. */
-    static final Checkpoints NONE = new Checkpoints(null, null, Map.of());
+    public static final Checkpoints NONE = new Checkpoints(null, null, Map.of());
 
     private final Path writeTo;
     private final Saved resumeFrom;
@@ -84,7 +84,7 @@ public final class Checkpoints {
      * @param run what identifies the run (settings, network, data); a checkpoint of another run is
      *     refused
      */
-    static Checkpoints plan(Path writeTo, Saved resumeFrom, Map<String, String> run) {
+    public static Checkpoints plan(Path writeTo, Saved resumeFrom, Map<String, String> run) {
         return new Checkpoints(writeTo, resumeFrom, Map.copyOf(run));
     }
 
@@ -229,7 +229,7 @@ public final class Checkpoints {
          * @param ignore keys not to compare (yet)
          * @throws InvalidSettingException (setting {@code resume}) naming the first difference
          */
-        void checkSameRun(Map<String, String> other, Set<String> ignore) {
+        public void checkSameRun(Map<String, String> other, Set<String> ignore) {
             Set<String> keys = new LinkedHashSet<>(run.keySet());
             keys.addAll(other.keySet());
             keys.removeAll(ignore);
@@ -246,15 +246,10 @@ public final class Checkpoints {
                                     + saved
                                     + ", this one has "
                                     + now
-                                    + "; resume with the options of the interrupted run");
+                                    + "; resume with the settings of the interrupted run");
                 }
             }
         }
-    }
-
-    /** Returns whether this plan resumes a checkpoint. */
-    boolean resumes() {
-        return resumeFrom != null;
     }
 
     /**

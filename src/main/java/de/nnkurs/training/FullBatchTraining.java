@@ -10,6 +10,7 @@ import de.nnkurs.model.Models;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Gradient descent as the slides define it before SGD: θ ← θ − α·∂Loss/∂θ with the gradient of the
@@ -70,6 +71,6 @@ public final class FullBatchTraining {
                 }
             }
         }
-        return new TrainingResult(epochs, losses, predictions, diverged);
+        return new TrainingResult(epochs, losses, predictions, Optional.ofNullable(diverged));
     }
 }

@@ -38,4 +38,10 @@ public enum LossKind implements Choice {
     public static LossKind fromLabel(String label) {
         return Choice.parse(LossKind.class, "loss", label);
     }
+
+    /** Returns the label, so that a choice prints as it is typed, e.g. {@code leaky-relu}. */
+    @Override
+    public String toString() {
+        return label();
+    }
 }

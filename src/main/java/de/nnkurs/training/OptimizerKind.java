@@ -65,4 +65,10 @@ public enum OptimizerKind implements Choice {
     public static OptimizerKind fromLabel(String label) {
         return Choice.parse(OptimizerKind.class, "optimizer", label);
     }
+
+    /** Returns the label, so that a choice prints as it is typed, e.g. {@code leaky-relu}. */
+    @Override
+    public String toString() {
+        return label();
+    }
 }

@@ -39,8 +39,15 @@ public interface RunListener {
     default void onEpoch(EpochResult result) {}
 
     /**
-     * Returns a listener that prints one line per epoch, e.g. {@code epoch 1 loss 1.6920 test
-     * accuracy 0.8800 1.6 s}: enough progress for JShell or a notebook.
+     * Called with a line worth showing the user: what is trained, where it resumes, what was saved.
+     *
+     * @param line one line, without a line break
+     */
+    default void onNote(String line) {}
+
+    /**
+     * Returns a listener that prints the run's notes and one line per epoch, e.g. {@code epoch 1
+     * loss 1.6920 test accuracy 0.8800 1.6 s}: what {@code train} prints, for JShell or a notebook.
      *
      * @param out where the lines go
      * @return the listener
@@ -56,6 +63,11 @@ public interface RunListener {
                         r.meanLoss(),
                         r.testAccuracy(),
                         r.seconds());
+            }
+
+            @Override
+            public void onNote(String line) {
+                out.println(line);
             }
         };
     }
@@ -85,6 +97,12 @@ public interface RunListener {
             public void onEpoch(EpochResult result) {
                 first.onEpoch(result);
                 next.onEpoch(result);
+            }
+
+            @Override
+            public void onNote(String line) {
+                first.onNote(line);
+                next.onNote(line);
             }
         };
     }

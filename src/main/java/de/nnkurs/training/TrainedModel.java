@@ -9,7 +9,7 @@ import de.nnkurs.model.Architecture;
 import java.util.Map;
 
 /**
- * A model fresh from a {@link TrainingRun}, with what went into it and what came out; save it with
+ * A model fresh from a {@code TrainingRun}, with what went into it and what came out; save it with
  * {@code ModelFolder.save(trained, dir)}. Closing it frees the weights' native memory.
  */
 public final class TrainedModel implements AutoCloseable {
@@ -20,7 +20,16 @@ public final class TrainedModel implements AutoCloseable {
     private final TrainingResult result;
     private final Map<String, String> dataSha256;
 
-    TrainedModel(
+    /**
+     * Wraps a trained model with what went into it.
+     *
+     * @param model the model; closing this object closes it
+     * @param architecture the network's design
+     * @param settings the settings it was trained with
+     * @param result what the training produced
+     * @param dataSha256 the sha256 of each data file, by file name
+     */
+    public TrainedModel(
             Model model,
             Architecture architecture,
             TrainingSettings settings,

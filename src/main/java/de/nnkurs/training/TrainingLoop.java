@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -108,7 +109,7 @@ public final class TrainingLoop {
      *
      * @throws IOException if the checkpoint cannot be read or written
      */
-    static TrainingResult train(
+    public static TrainingResult train(
             Model model,
             MnistData data,
             TrainingSettings settings,
@@ -204,6 +205,6 @@ public final class TrainingLoop {
                 predictions = Predictions.predict(trainer, manager, data.test());
             }
         }
-        return new TrainingResult(epochs, stepLosses, predictions, diverged);
+        return new TrainingResult(epochs, stepLosses, predictions, Optional.ofNullable(diverged));
     }
 }

@@ -9,11 +9,14 @@ import java.util.Optional;
  * @param epochs one result per epoch; a run that diverged ends with the epoch it diverged in
  * @param stepLosses the loss of every optimizer step, in order
  * @param testPredictions the predicted class of every test image after the last epoch
- * @param divergedAt where the loss first became NaN or infinite, which stopped the run; null if it
- *     never did
+ * @param divergence where the loss first became NaN or infinite, which stopped the run; empty if
+ *     it never did
  */
 public record TrainingResult(
-        List<EpochResult> epochs, List<Float> stepLosses, int[] testPredictions, Step divergedAt) {
+        List<EpochResult> epochs,
+        List<Float> stepLosses,
+        int[] testPredictions,
+        Optional<Step> divergence) {
 
     /**
      * A step of the run.
@@ -23,21 +26,6 @@ public record TrainingResult(
      * @param loss that step's loss
      */
     public record Step(int epoch, int step, float loss) {}
-
-    /** A run that did not diverge. */
-    public TrainingResult(List<EpochResult> epochs, List<Float> stepLosses, int[] testPredictions) {
-        this(epochs, stepLosses, testPredictions, null);
-    }
-
-    /** Returns where the loss diverged, if it did. */
-    public Optional<Step> divergence() {
-        return Optional.ofNullable(divergedAt);
-    }
-
-    /** Returns the loss of the last step, NaN if there was none. */
-    public float lastLoss() {
-        return stepLosses.isEmpty() ? Float.NaN : stepLosses.get(stepLosses.size() - 1);
-    }
 
     /** Returns the test accuracy after the last epoch. */
     public double finalAccuracy() {

@@ -77,6 +77,24 @@ public record TrainingSettings(
         return new Builder();
     }
 
+    /** Batches per epoch in a {@link #dryRun()}. */
+    public static final int DRY_RUN_BATCHES = 5;
+
+    /**
+     * Returns these settings cut down to a quick check of a single pass: 1 epoch of {@value
+     * #DRY_RUN_BATCHES} batches.
+     *
+     * @throws InvalidSettingException (setting {@code dry-run}) for full-batch gradient descent,
+     *     which steps once per epoch
+     */
+    public TrainingSettings dryRun() {
+        if (optimizer == OptimizerKind.GD) {
+            throw new InvalidSettingException(
+                    "dry-run", "does not apply to optimizer gd, which steps once per epoch");
+        }
+        return toBuilder().optEpochs(1).optMaxBatches(DRY_RUN_BATCHES).build();
+    }
+
     /** Returns a builder that starts from these settings. */
     public Builder toBuilder() {
         return new Builder()

@@ -34,7 +34,7 @@ class EvaluateCommandTest extends CommandLineTest {
                         model.toString(),
                         "--data-dir",
                         RealMnist.dir().toString(),
-                        "--out",
+                        "--output",
                         tmp.toString());
         assertEquals(0, code, err.toString());
         double trained = ModelFolder.readMetadata(ExportedMnist.TRAINED).testAccuracy();

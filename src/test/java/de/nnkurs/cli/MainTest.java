@@ -81,9 +81,23 @@ class MainTest extends CommandLineTest {
     }
 
     @Test
-    void noCommandIsAUsageError() {
+    void noCommandIsAUsageErrorListingEveryCommand() {
         assertEquals(2, run());
         assertOneLineError("missing command");
+        // The commands the README lists, one line each.
+        for (String command :
+                List.of(
+                        "train",
+                        "export",
+                        "predict",
+                        "evaluate",
+                        "dying-relu",
+                        "weights",
+                        "fetch-data",
+                        "compare-report",
+                        "bench")) {
+            assertTrue(err.toString().contains(command), command + " missing in: " + err);
+        }
     }
 
     @Test

@@ -8,7 +8,7 @@ import de.nnkurs.data.MnistData;
 import de.nnkurs.training.Checkpoints;
 import de.nnkurs.training.TrainedModel;
 import de.nnkurs.training.RunListener;
-import de.nnkurs.training.TrainingRun;
+import de.nnkurs.run.TrainingRun;
 import de.nnkurs.training.TrainingSettings;
 
 import org.junit.jupiter.api.Test;

@@ -42,7 +42,7 @@ class ResumeIT {
                                 RealMnist.dir().toString(),
                                 "--output",
                                 model.toString(),
-                                "--record",
+                                "--save-record",
                                 record.toString()));
         command.addAll(List.of(more));
         return new ProcessBuilder(command)

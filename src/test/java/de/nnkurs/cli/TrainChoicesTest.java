@@ -91,7 +91,7 @@ class TrainChoicesTest extends CommandLineTest {
                         "3",
                         "--data-dir",
                         data(),
-                        "--record",
+                        "--save-record",
                         record.toString(),
                         "--output",
                         tmp.resolve("gd").toString());
@@ -202,7 +202,7 @@ class TrainChoicesTest extends CommandLineTest {
                         model.toString()),
                 err.toString());
         err.getBuffer().setLength(0);
-        assertEquals(1, run("export", model.toString(), "--to", tmp.resolve("serving").toString()));
+        assertEquals(1, run("export", "--model", model.toString(), "--output", tmp.resolve("serving").toString()));
         assertEquals(1, err.toString().lines().count(), err.toString());
         assertTrue(
                 err.toString().contains("MlpBlockFactory builds ReLU networks only"),
@@ -210,15 +210,15 @@ class TrainChoicesTest extends CommandLineTest {
     }
 
     @Test
-    void anExportIntoTheRootFolderIsAUsageErrorNamingTo() throws IOException {
+    void anExportIntoTheRootFolderIsAUsageErrorNamingOutput() throws IOException {
         Path model = tmp.resolve("m");
         assertEquals(
                 0,
                 run("train", "--epochs", "1", "--data-dir", data(), "--output", model.toString()),
                 err.toString());
         err.getBuffer().setLength(0);
-        assertEquals(2, run("export", model.toString(), "--to", "/"));
-        assertOneLineError("--to /: the model store needs a parent folder");
+        assertEquals(2, run("export", "--model", model.toString(), "--output", "/"));
+        assertOneLineError("--output /: the model store needs a parent folder");
     }
 
     @Test

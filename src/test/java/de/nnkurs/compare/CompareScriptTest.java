@@ -27,7 +27,7 @@ class CompareScriptTest {
                         Map.of("PYTHON", "/nonexistent/python3"),
                         "bash",
                         "scripts/compare",
-                        "--out",
+                        "--output",
                         tmp.resolve("c").toString());
         assertEquals(1, r.code(), r.output());
         assertTrue(r.output().contains("compare: Python side unavailable"), r.output());

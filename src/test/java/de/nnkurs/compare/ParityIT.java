@@ -10,7 +10,7 @@ import de.nnkurs.data.MnistData;
 import de.nnkurs.training.OptimizerKind;
 import de.nnkurs.training.TrainedModel;
 import de.nnkurs.training.RunListener;
-import de.nnkurs.training.TrainingRun;
+import de.nnkurs.run.TrainingRun;
 import de.nnkurs.training.TrainingSettings;
 
 import org.junit.jupiter.api.Test;
@@ -54,7 +54,7 @@ class ParityIT {
                 init.toString(),
                 "--order",
                 order.toString(),
-                "--record",
+                "--save-record",
                 record.toString());
         RunRecord python = RunRecord.read(record);
 

@@ -12,7 +12,7 @@ import de.nnkurs.model.HiddenActivation;
 import de.nnkurs.model.Variant;
 import de.nnkurs.training.TrainedModel;
 import de.nnkurs.training.RunListener;
-import de.nnkurs.training.TrainingRun;
+import de.nnkurs.run.TrainingRun;
 import de.nnkurs.training.TrainingSettings;
 
 import org.junit.jupiter.api.AfterEach;

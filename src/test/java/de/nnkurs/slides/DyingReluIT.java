@@ -22,10 +22,8 @@ class DyingReluIT {
                 DyingReluDemo.compare(
                         RealMnist.load(),
                         DyingReluDemo.Settings.negativeBiasStart(),
-                        RunListener.NONE,
-                        HiddenActivation.RELU,
-                        HiddenActivation.LEAKY_RELU,
-                        HiddenActivation.ALRELU);
+                        activation -> RunListener.NONE,
+                        DyingReluDemo.COMPARED);
         DyingReluDemo.Result relu = results.get(0);
         for (int[] count : relu.dead()) {
             assertArrayEquals(new int[] {64, 64}, count, "every ReLU unit, at every count");

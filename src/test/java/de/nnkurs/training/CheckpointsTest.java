@@ -1,5 +1,6 @@
 package de.nnkurs.training;
 
+import de.nnkurs.run.TrainingRun;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -171,6 +172,7 @@ class CheckpointsTest {
         try (TrainedModel diverged =
                 run(SETTINGS.toBuilder().optLearningRate(1e30).build())
                         .checkpoints(dir)
+                        .keepDiverged()
                         .data(DATA)
                         .run(RunListener.NONE)) {
             assertTrue(diverged.diverged());

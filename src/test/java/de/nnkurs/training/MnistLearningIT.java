@@ -1,5 +1,6 @@
 package de.nnkurs.training;
 
+import de.nnkurs.run.TrainingRun;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import de.nnkurs.RealMnist;

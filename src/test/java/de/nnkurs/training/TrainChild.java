@@ -1,5 +1,6 @@
 package de.nnkurs.training;
 
+import de.nnkurs.run.TrainingRun;
 import de.nnkurs.Synthetic;
 
 import java.nio.file.Path;

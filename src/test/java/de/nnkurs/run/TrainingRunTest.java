@@ -1,4 +1,4 @@
-package de.nnkurs.training;
+package de.nnkurs.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,6 +14,12 @@ import de.nnkurs.data.MnistData;
 import de.nnkurs.model.Architecture;
 import de.nnkurs.model.HiddenActivation;
 import de.nnkurs.model.Variant;
+import de.nnkurs.training.EpochResult;
+import de.nnkurs.training.LossKind;
+import de.nnkurs.training.OptimizerKind;
+import de.nnkurs.training.RunListener;
+import de.nnkurs.training.TrainedModel;
+import de.nnkurs.training.TrainingSettings;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package de.nnkurs.training;
+package de.nnkurs.run;
 
 import ai.djl.Model;
 import ai.djl.nn.Block;
@@ -10,16 +10,30 @@ import de.nnkurs.data.Sampler;
 import de.nnkurs.data.Sha256;
 import de.nnkurs.io.AtomicDirectory;
 import de.nnkurs.io.FileChecks;
+import de.nnkurs.compare.RunRecord;
+import de.nnkurs.export.ModelFolder;
+import de.nnkurs.export.ServingFolder;
 import de.nnkurs.model.Architecture;
+import de.nnkurs.model.EngineThreads;
 import de.nnkurs.model.Models;
 import de.nnkurs.model.StateDict;
 import de.nnkurs.model.Variant;
+import de.nnkurs.training.Checkpoints;
+import de.nnkurs.training.FullBatchTraining;
+import de.nnkurs.training.LossKind;
+import de.nnkurs.training.OptimizerKind;
+import de.nnkurs.training.RunListener;
+import de.nnkurs.training.TrainedModel;
+import de.nnkurs.training.TrainingLoop;
+import de.nnkurs.training.TrainingResult;
+import de.nnkurs.training.TrainingSettings;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
@@ -28,19 +42,24 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
- * One whole training run of the hands-on, the entry point that the command line, the notebooks and
- * your own Java share: build the network, initialise it, train it with the slides' loop and hand
- * back the trained model.
+ * One whole training run, the entry point that {@code train}, the notebooks and your own Java
+ * share: build the network, initialise it, train it with the slides' loop and hand back the trained
+ * model; optionally also resume an interrupted run, save the model folder with a checkpoint after
+ * every epoch, and export it for DJL Serving. The same settings give the same floats from every
+ * front end: the run also chooses libtorch's thread count ({@link EngineThreads}).
  *
  * <pre>{@code
- * MnistData mnist = MnistData.load(MnistFetcher.ensure(Path.of("data/mnist"), log));
- * try (TrainedModel trained = TrainingRun.lesson().data(mnist).run(RunListener.NONE)) {
+ * MnistData mnist = MnistData.load(MnistFetcher.ensure(Path.of("data/mnist")));
+ * try (TrainedModel trained =
+ *         TrainingRun.lesson().data(mnist).saveTo(Path.of("models/mnist")).exportForServing()
+ *                 .run(RunListener.printEpochs(System.out))) {
  *     System.out.println(trained.testAccuracy());
  * }
  * }</pre>
  *
  * <p>Every setter checks its value at once and throws {@link InvalidSettingException} naming the
- * setting; {@link #check()} checks how the settings combine.
+ * setting; {@link #check()} checks how the settings combine. A run whose loss becomes NaN or
+ * infinite is refused: {@link #run} throws, and nothing is saved.
  */
 public final class TrainingRun {
 
@@ -54,6 +73,12 @@ public final class TrainingRun {
     private Consumer<Block> beforeTraining = block -> {};
     private Path checkpointTo;
     private Checkpoints.Saved resumeFrom;
+    private Path saveTo;
+    private boolean resume;
+    private boolean export;
+    private Path record;
+    private Integer threads;
+    private boolean keepDiverged;
 
     private TrainingRun(TrainingSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -184,9 +209,102 @@ public final class TrainingRun {
         return this;
     }
 
+    /**
+     * Saves the trained model into this folder (atomically, with {@code metadata.json}) and writes
+     * a checkpoint beside it after every epoch ({@code models/mnist.checkpoint}), which is removed
+     * once the model is saved.
+     *
+     * @param dir the model folder, e.g. {@code models/mnist}; its name becomes the model's name
+     * @return this run
+     * @throws InvalidSettingException (setting {@code output}) if the folder holds something else
+     *     or cannot be written
+     */
+    public TrainingRun saveTo(Path dir) {
+        ModelFolder.checkTarget("output", dir);
+        saveTo = dir;
+        checkpointTo = Checkpoints.beside(dir);
+        return this;
+    }
+
+    /**
+     * Continues the interrupted run whose checkpoint lies beside the {@link #saveTo} folder.
+     *
+     * @return this run
+     */
+    public TrainingRun resume() {
+        resume = true;
+        return this;
+    }
+
+    /**
+     * Also exports the saved model for DJL Serving, into {@code serving/} beside the model folder
+     * ({@code models/serving/mnist} and {@code models/serving-zip/mnist.zip}).
+     *
+     * @return this run
+     */
+    public TrainingRun exportForServing() {
+        export = true;
+        return this;
+    }
+
+    /**
+     * Writes every step's loss and the test predictions as JSON when the run ends, also when it
+     * diverged, for the side-by-side comparison with Python.
+     *
+     * @param file the JSON file
+     * @return this run
+     */
+    public TrainingRun saveRecord(Path file) {
+        FileChecks.writable("save-record", file);
+        record = file;
+        return this;
+    }
+
+    /**
+     * Trains on this many libtorch threads instead of the lesson's choice for the network.
+     *
+     * @param n threads, 1 to {@value EngineThreads#MAX}
+     * @return this run
+     */
+    public TrainingRun threads(int n) {
+        EngineThreads.check(n);
+        threads = n;
+        return this;
+    }
+
+    /**
+     * Hands back a run whose loss diverged instead of refusing it, e.g. to show where it went
+     * wrong; such a run cannot be saved.
+     *
+     * @return this run
+     */
+    public TrainingRun keepDiverged() {
+        keepDiverged = true;
+        return this;
+    }
+
     /** Returns the epochs the checkpoint being resumed has finished; 0 if the run starts afresh. */
     public int resumedEpochs() {
         return resumeFrom == null ? 0 : resumeFrom.epochsDone();
+    }
+
+    /**
+     * Returns what is trained how, e.g. {@code Training 784-64-64-64-10 (relu, final Softmax) on
+     * 60000 images, 2 epoch(s), batch size 256, adam lr 0.003, seed 1}.
+     */
+    public String describe() {
+        return String.format(
+                Locale.ROOT,
+                "Training %s (%s, %s) on %s images, %d epoch(s), batch size %d, %s lr %s, seed %d",
+                architecture.describe(),
+                architecture.activation().label(),
+                architecture.variant() == Variant.SLIDES ? "final Softmax" : "logits",
+                data == null ? "the" : Integer.toString(data.train().count()),
+                settings.epochs(),
+                settings.batchSize(),
+                settings.optimizer().label(),
+                settings.learningRate(),
+                settings.seed());
     }
 
     /** Returns the settings. */
@@ -205,6 +323,24 @@ public final class TrainingRun {
      * @throws InvalidSettingException naming a setting that does not fit the others
      */
     public void check() {
+        if (resume && resumeFrom == null) {
+            if (saveTo == null) {
+                throw new InvalidSettingException(
+                        "resume", "needs the model folder whose checkpoint it continues (output)");
+            }
+            try {
+                resumeFrom = Checkpoints.read(checkpointTo);
+            } catch (IOException e) {
+                throw new InvalidSettingException("resume", e.getMessage());
+            }
+        }
+        if (export) {
+            if (saveTo == null) {
+                throw new InvalidSettingException(
+                        "export", "needs a model folder to export (output); a dry run saves none");
+            }
+            ServingFolder.check(architecture);
+        }
         if (settings.loss() == LossKind.SLIDE_CE && architecture.variant() == Variant.LOGITS) {
             throw new InvalidSettingException(
                     "loss",
@@ -233,7 +369,7 @@ public final class TrainingRun {
                                         : "DJL keeps its moments where no checkpoint can reach"
                                                 + " them; use adam"));
             }
-            resumeFrom.checkSameRun(describe(null), Set.of(DATA));
+            resumeFrom.checkSameRun(identity(null), Set.of(DATA));
             if (settings.epochs() < resumeFrom.epochsDone()) {
                 throw new InvalidSettingException(
                         "epochs",
@@ -250,7 +386,7 @@ public final class TrainingRun {
     private static final String DATA = "data";
 
     /** What makes a run the same run, under the command line's names, for its checkpoints. */
-    private Map<String, String> describe(Map<String, String> dataSha256) {
+    private Map<String, String> identity(Map<String, String> dataSha256) {
         Map<String, String> run = new LinkedHashMap<>();
         run.put("batch-size", Integer.toString(settings.batchSize()));
         run.put("lr", Double.toString(settings.learningRate()));
@@ -270,21 +406,95 @@ public final class TrainingRun {
     }
 
     /**
-     * Builds, initialises and trains the network; evaluates on the test set after each epoch.
+     * Builds, initialises and trains the network, evaluating on the test set after each epoch;
+     * then, as set, saves the model folder, removes the checkpoint and exports for DJL Serving.
      *
-     * @param listener hears the start, every step and every epoch
+     * @param listener hears the notes, every step and every epoch
      * @return the trained model; the caller closes it
-     * @throws IOException if a weights or order file cannot be read or written
+     * @throws InvalidDataException if the loss diverged (unless {@link #keepDiverged}): nothing is
+     *     saved, and the last good checkpoint stays
+     * @throws IOException if a weights, order, checkpoint or model file cannot be read or written
      */
     public TrainedModel run(RunListener listener) throws IOException {
         check();
         if (data == null) {
             throw new IllegalStateException("no data to train on: call data(mnist) first");
         }
+        int count = threads != null ? threads : EngineThreads.chosenFor(architecture);
+        int before = EngineThreads.use(count);
+        try {
+            listener.onNote(describe());
+            noteCheckpoint(listener);
+            TrainedModel trained = trainLocked(listener);
+            try {
+                finish(trained, listener);
+                return trained;
+            } catch (IOException | RuntimeException e) {
+                trained.close();
+                throw e;
+            }
+        } finally {
+            EngineThreads.use(before);
+        }
+    }
+
+    private void noteCheckpoint(RunListener listener) {
+        if (resumeFrom != null) {
+            listener.onNote(
+                    String.format(
+                            Locale.ROOT,
+                            "Resuming from %s after epoch %d of %d",
+                            resumeFrom.dir(),
+                            resumeFrom.epochsDone(),
+                            settings.epochs()));
+        } else if (checkpointTo != null && Checkpoints.isCheckpoint(checkpointTo)) {
+            listener.onNote(
+                    "Note: "
+                            + checkpointTo
+                            + " holds an interrupted run's checkpoint; this run starts afresh and"
+                            + " replaces it after its first epoch (resuming continues it instead)");
+        }
+    }
+
+    /** Reports, records, refuses a diverged run, saves, cleans up and exports. */
+    private void finish(TrainedModel trained, RunListener listener) throws IOException {
+        listener.onNote(
+                String.format(
+                        Locale.ROOT,
+                        "Test accuracy after %d epoch(s): %.4f",
+                        trained.result().epochs().size(),
+                        trained.testAccuracy()));
+        if (record != null) {
+            RunRecord.ofJava(trained).write(record); // also for a diverged run: it shows where
+        }
+        if (trained.diverged()) {
+            if (checkpointTo != null && Checkpoints.isCheckpoint(checkpointTo)) {
+                listener.onNote("The last good checkpoint stays in " + checkpointTo);
+            }
+            if (!keepDiverged) {
+                ModelFolder.refuseDiverged(trained, saveTo); // the old model stays
+            }
+            return;
+        }
+        if (saveTo == null) {
+            return;
+        }
+        ModelFolder.save(trained, saveTo);
+        listener.onNote("Saved " + saveTo);
+        if (Checkpoints.delete(checkpointTo) && resumeFrom != null) {
+            listener.onNote("Removed " + checkpointTo + ": the run is complete");
+        }
+        if (export) {
+            Path folder = ServingFolder.exportBeside(saveTo);
+            listener.onNote("Exported " + folder + " and " + ServingFolder.zipFor(folder));
+        }
+    }
+
+    private TrainedModel trainLocked(RunListener listener) throws IOException {
         Checkpoints plan = Checkpoints.NONE;
         AtomicDirectory.Lock runLock = null;
         if (checkpointTo != null || resumeFrom != null) {
-            Map<String, String> run = describe(data.sha256());
+            Map<String, String> run = identity(data.sha256());
             if (resumeFrom != null) {
                 resumeFrom.checkSameRun(run, Set.of());
             }

@@ -1,0 +1,2 @@
+/** One whole training run, as {@code train} does it: train, refuse divergence, save, export. */
+package de.nnkurs.run;
