@@ -44,6 +44,8 @@ class LayeringTest {
                 .definedBy("de.nnkurs.export..")
                 .layer("evaluation")
                 .definedBy("de.nnkurs.evaluation..")
+                .layer("run")
+                .definedBy("de.nnkurs.run..")
                 .layer("compare")
                 .definedBy("de.nnkurs.compare..")
                 .layer("slides")
@@ -58,18 +60,27 @@ class LayeringTest {
                 .mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("slides")
                 .mayOnlyBeAccessedByLayers("cli")
-                .whereLayer("compare")
+                .whereLayer("run")
                 .mayOnlyBeAccessedByLayers("slides", "bench", "cli")
+                .whereLayer("compare")
+                .mayOnlyBeAccessedByLayers("run", "slides", "bench", "cli")
                 .whereLayer("evaluation")
                 .mayOnlyBeAccessedByLayers("slides", "bench", "cli")
                 .whereLayer("export")
-                .mayOnlyBeAccessedByLayers("evaluation", "slides", "bench", "cli")
+                .mayOnlyBeAccessedByLayers("evaluation", "run", "slides", "bench", "cli")
                 .whereLayer("training")
                 .mayOnlyBeAccessedByLayers(
-                        "export", "evaluation", "compare", "slides", "bench", "cli")
+                        "export", "evaluation", "compare", "run", "slides", "bench", "cli")
                 .whereLayer("model")
                 .mayOnlyBeAccessedByLayers(
-                        "training", "export", "evaluation", "compare", "slides", "bench", "cli")
+                        "training",
+                        "export",
+                        "evaluation",
+                        "compare",
+                        "run",
+                        "slides",
+                        "bench",
+                        "cli")
                 .whereLayer("data")
                 .mayOnlyBeAccessedByLayers(
                         "model",
@@ -77,6 +88,7 @@ class LayeringTest {
                         "export",
                         "evaluation",
                         "compare",
+                        "run",
                         "slides",
                         "bench",
                         "cli")
@@ -115,6 +127,21 @@ class LayeringTest {
                 .dependOnClassesThat()
                 .resideInAnyPackage("ai.djl.training..", "ai.djl.nn..", "ai.djl.ndarray..")
                 .because("commands parse, call the library and print")
+                .check(classes);
+    }
+
+    @Test
+    void theCommandLineLeavesCheckpointsAndThreadsToTheLibrary() {
+        noClasses()
+                .that()
+                .resideInAPackage("de.nnkurs.cli..")
+                .should()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("de.nnkurs.training.Checkpoints")
+                .orShould()
+                .dependOnClassesThat()
+                .resideInAnyPackage("ai.djl.pytorch..")
+                .because("resuming, checkpoints and the thread count are the run's policy")
                 .check(classes);
     }
 }
