@@ -107,7 +107,7 @@ public final class ServingFolder {
         if (folder.toAbsolutePath().normalize().equals(trainedDir.toAbsolutePath().normalize())) {
             throw new InvalidDataException(
                     trainedDir,
-                    "the export would replace the trained model itself; choose another --to");
+                    "the export would replace the trained model itself; choose another output");
         }
         Path zip = zipFor(folder);
         Path scratch = scratchFor(root);

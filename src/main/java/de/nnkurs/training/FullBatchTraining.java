@@ -36,7 +36,7 @@ public final class FullBatchTraining {
             Model model, MnistData data, TrainingSettings settings, RunListener listener) {
         if (settings.optimizer() != OptimizerKind.GD) {
             throw new IllegalArgumentException(
-                    "full-batch training steps with --optimizer gd, not "
+                    "full-batch training steps with optimizer gd, not "
                             + settings.optimizer().label());
         }
         NDManager manager = model.getNDManager();

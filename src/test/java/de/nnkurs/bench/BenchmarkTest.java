@@ -29,6 +29,13 @@ class BenchmarkTest {
     }
 
     @Test
+    void theMedianOfAnEvenCountIsTheMeanOfTheTwoMiddleValues() {
+        // Four timed epochs, sorted 0.702, 0.802, 0.944, 1.113: by hand (0.802 + 0.944) / 2 =
+        // 0.873, where the nearest rank would give 0.802.
+        assertEquals(0.873, Benchmark.median(new double[] {0.944, 0.702, 1.113, 0.802}), 1e-12);
+    }
+
+    @Test
     void theMedianEpochLeavesOutTheWarmUp() {
         BenchmarkResult r =
                 new BenchmarkResult(new double[] {9, 1, 3, 2}, 600, 1, 2, 3, 4, 5, 1, 2);

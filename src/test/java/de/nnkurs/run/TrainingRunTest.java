@@ -1,6 +1,8 @@
 package de.nnkurs.run;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +15,8 @@ import de.nnkurs.Synthetic;
 import de.nnkurs.data.MnistData;
 import de.nnkurs.model.Architecture;
 import de.nnkurs.model.HiddenActivation;
+import de.nnkurs.data.InvalidDataException;
+import de.nnkurs.model.EngineThreads;
 import de.nnkurs.model.Variant;
 import de.nnkurs.training.EpochResult;
 import de.nnkurs.training.LossKind;
@@ -185,5 +189,99 @@ class TrainingRunTest {
             n += p.getArray().size();
         }
         return n;
+    }
+
+    /** Collects a run's notes, as a front end prints them. */
+    private static final class Notes implements RunListener {
+        final List<String> lines = new java.util.ArrayList<>();
+
+        @Override
+        public void onNote(String line) {
+            lines.add(line);
+        }
+    }
+
+    @Test
+    void aRunWithAModelFolderSavesItExportsItAndLeavesNoCheckpoint() throws IOException {
+        Path dir = tmp.resolve("models").resolve("mnist");
+        Notes notes = new Notes();
+        try (TrainedModel trained =
+                TrainingRun.of(twoSteps(OptimizerKind.ADAM))
+                        .data(DATA)
+                        .saveTo(dir)
+                        .exportForServing()
+                        .run(notes)) {
+            assertEquals(2, trained.result().stepLosses().size());
+        }
+        assertTrue(Files.isRegularFile(dir.resolve("metadata.json")));
+        assertTrue(Files.isRegularFile(tmp.resolve("models/serving/mnist/serving.properties")));
+        assertTrue(Files.isRegularFile(tmp.resolve("models/serving-zip/mnist.zip")));
+        assertFalse(Files.exists(tmp.resolve("models/mnist.checkpoint")));
+        assertTrue(notes.lines.get(0).startsWith("Training 784-64-64-64-10 (relu, final Softmax) on 600 images, 1 epoch(s), batch size 64, adam lr 0.003, seed 3"), notes.lines.toString());
+        assertTrue(notes.lines.contains("Saved " + dir), notes.lines.toString());
+    }
+
+    @Test
+    void aDivergedRunIsRefusedAndTheModelThereStays() throws IOException {
+        Path dir = tmp.resolve("m");
+        try (TrainedModel t = TrainingRun.of(twoSteps(OptimizerKind.SGD)).data(DATA).saveTo(dir).run(RunListener.NONE)) {
+            assertFalse(t.diverged());
+        }
+        byte[] before = Files.readAllBytes(dir.resolve("metadata.json"));
+        TrainingRun huge =
+                TrainingRun.of(twoSteps(OptimizerKind.SGD).toBuilder().optLearningRate(1e30).build())
+                        .data(DATA)
+                        .saveTo(dir);
+        InvalidDataException e = assertThrows(InvalidDataException.class, () -> huge.run(RunListener.NONE));
+        assertTrue(e.getMessage().startsWith(dir + ": not saved: the loss diverged at epoch 1, step "), e.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(dir.resolve("metadata.json")));
+    }
+
+    @Test
+    void aDivergedRunThatSavesNothingIsRefusedToo() {
+        TrainingRun huge =
+                TrainingRun.of(twoSteps(OptimizerKind.SGD).toBuilder().optLearningRate(1e30).build())
+                        .data(DATA);
+        InvalidDataException e = assertThrows(InvalidDataException.class, () -> huge.run(RunListener.NONE));
+        assertTrue(e.getMessage().startsWith("the run: not saved: the loss diverged"), e.getMessage());
+    }
+
+    @Test
+    void resumingOrExportingWithoutAModelFolderIsRefusedNamingTheSetting() {
+        InvalidSettingException resume =
+                assertThrows(InvalidSettingException.class, () -> TrainingRun.lesson().resume().check());
+        assertEquals("resume", resume.setting());
+        InvalidSettingException export =
+                assertThrows(InvalidSettingException.class, () -> TrainingRun.lesson().exportForServing().check());
+        assertEquals("export", export.setting());
+    }
+
+    @Test
+    void resumingWithoutACheckpointIsRefusedNamingTheFolder() {
+        Path dir = tmp.resolve("mnist");
+        InvalidSettingException e =
+                assertThrows(InvalidSettingException.class, () -> TrainingRun.lesson().saveTo(dir).resume().check());
+        assertEquals("resume", e.setting());
+        assertTrue(e.getMessage().contains("mnist.checkpoint: no checkpoint here"), e.getMessage());
+    }
+
+    @Test
+    void theSlidesNetworkTrainsOnOneThreadAndAWideOneOnEveryCore() {
+        String fixed = System.clearProperty(EngineThreads.PROPERTY); // surefire fixes 1
+        try {
+            // 59,210 weights, below the lesson's 500,000: one thread (Lesson.ONE_THREAD_BELOW_WEIGHTS).
+            assertEquals(1, EngineThreads.chosenFor(Architecture.lesson(Variant.SLIDES)));
+            // 784·1024 + 1024 + 1024·1024 + 1024 + 1024·10 + 10 = 1,863,690 weights: every core.
+            Architecture wide = new Architecture(List.of(1024, 1024), HiddenActivation.RELU, Variant.SLIDES);
+            assertEquals(Runtime.getRuntime().availableProcessors(), EngineThreads.chosenFor(wide));
+            System.setProperty(EngineThreads.PROPERTY, "3");
+            assertEquals(3, EngineThreads.chosenFor(wide), "a count the user fixed wins");
+        } finally {
+            if (fixed == null) {
+                System.clearProperty(EngineThreads.PROPERTY);
+            } else {
+                System.setProperty(EngineThreads.PROPERTY, fixed);
+            }
+        }
     }
 }
