@@ -39,7 +39,7 @@ class BenchmarkScriptIT {
                         "1",
                         "--threads",
                         "1",
-                        "--json",
+                        "--output",
                         json.toString());
         assertEquals(0, r.code(), r.output());
         assertTrue(r.output().contains("nothing measured"), r.output());
