@@ -34,9 +34,8 @@ final class CompareReportCommand implements Callable<Integer> {
     @Parameters(
             paramLabel = "DIR",
             arity = "0..1",
-            description = "the comparison folder (default: compare)",
-            defaultValue = "compare")
-    private Path dir;
+            description = "the comparison folder (default: ${DEFAULT-VALUE})")
+    private Path dir = CompareReport.DEFAULT_DIR;
 
     @Override
     public Integer call() throws Exception {

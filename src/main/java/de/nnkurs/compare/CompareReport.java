@@ -25,6 +25,9 @@ public final class CompareReport {
     /** The first steps over which Java must match Python to {@link #CLOSE_LOSS}. */
     public static final int CLOSE_STEPS = 5;
 
+    /** Where {@code scripts/compare} writes the records and the report goes unless told. */
+    public static final Path DEFAULT_DIR = Path.of("compare");
+
     /** The largest per-step |Δloss| allowed over the first {@link #CLOSE_STEPS} steps. */
     public static final double CLOSE_LOSS = 1e-5;
 
