@@ -178,6 +178,13 @@ public final class ServingFolder {
             throw new IllegalArgumentException(
                     folder + ": an export needs a folder inside a folder");
         }
+        Path relative = folder.normalize();
+        if (relative.getParent() != null && relative.getParent().getParent() != null) {
+            // As the user wrote it, so that messages name what they typed.
+            Path given = relative.getParent();
+            return given.resolveSibling(given.getFileName() + "-zip")
+                    .resolve(relative.getFileName() + ".zip");
+        }
         return store.resolveSibling(store.getFileName() + "-zip")
                 .resolve(absolute.getFileName() + ".zip");
     }
@@ -254,7 +261,10 @@ public final class ServingFolder {
 
     /** Returns the folder that {@link #exportBeside} exports into. */
     public static Path besideRoot(Path trainedDir) {
-        return trainedDir.toAbsolutePath().normalize().getParent().resolve("serving");
+        // As the user wrote it where it has a parent, so that messages name what they typed.
+        Path parent = trainedDir.normalize().getParent();
+        return (parent != null ? parent : trainedDir.toAbsolutePath().normalize().getParent())
+                .resolve("serving");
     }
 
     /**
