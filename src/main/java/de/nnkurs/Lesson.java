@@ -41,8 +41,8 @@ public final class Lesson {
      * Networks with fewer weights than this train fastest on one libtorch thread, larger ones on
      * every core. Measured on 2 cores (seconds per epoch of 80 batches, 1 → 2 threads): 256,256
      * (269,000 weights) 0.48 → 0.52–0.56; 512,512 (670,000) 1.00–1.09 → 0.76–0.96; 1024,1024 (1.9
-     * million) 2.9–3.6 → 2.05–2.07. The slides' network has 59,210, and a second thread also
-     * stalls it on a busy machine.
+     * million) 2.9–3.6 → 2.05–2.07. The slides' network has 59,210, and a second thread also stalls
+     * it on a busy machine.
      */
     public static final long ONE_THREAD_BELOW_WEIGHTS = 500_000;
 

@@ -59,9 +59,7 @@ final class DyingReluCommand implements Callable<Integer> {
                                 ConsoleProgress.onConsole(out, spec.commandLine().getErr())
                                         .prefix(
                                                 String.format(
-                                                        Locale.ROOT,
-                                                        "%-10s",
-                                                        activation.label())),
+                                                        Locale.ROOT, "%-10s", activation.label())),
                         DyingReluDemo.COMPARED);
         out.println();
         out.printf(

@@ -54,7 +54,9 @@ final class EvaluateCommand implements Callable<Integer> {
         Evaluation evaluation = Evaluation.of(model, test, bar.task("classifying"));
         console.print(evaluation.matrix().table());
         evaluation.writePictures(
-                output, "MNIST test set, " + model.getFileName() + " (as served)", maxMisclassified);
+                output,
+                "MNIST test set, " + model.getFileName() + " (as served)",
+                maxMisclassified);
         console.printf(
                 "Wrote %s and %s%n",
                 output.resolve(Evaluation.MATRIX_PNG),

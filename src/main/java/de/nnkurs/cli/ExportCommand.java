@@ -29,8 +29,7 @@ final class ExportCommand implements Callable<Integer> {
     @Option(
             names = "--output",
             paramLabel = "DIR",
-            description =
-                    "model store that receives the export folder (default: ${DEFAULT-VALUE})")
+            description = "model store that receives the export folder (default: ${DEFAULT-VALUE})")
     private Path output = ServingFolder.DEFAULT_ROOT;
 
     @Override

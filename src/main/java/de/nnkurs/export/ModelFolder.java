@@ -140,7 +140,8 @@ public final class ModelFolder {
             }
             double accuracy =
                     Predictions.of(
-                            Predictions.predict(model.getBlock(), model.getNDManager(), test), test);
+                            Predictions.predict(model.getBlock(), model.getNDManager(), test),
+                            test);
             ModelMetadata meta =
                     ModelMetadata.imported(
                             nameOf(dir), architecture, weights, accuracy, dataSha256);

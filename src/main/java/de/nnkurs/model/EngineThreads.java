@@ -8,8 +8,8 @@ import de.nnkurs.InvalidSettingException;
 /**
  * libtorch's intra-op thread count. The lesson chooses it per network ({@link
  * Architecture#trainingThreads}) so that a run gives the same floats from the command line, JShell
- * or a notebook; a count fixed by the user ({@code -Dai.djl.pytorch.num_threads=N} or {@link
- * #fix}) wins.
+ * or a notebook; a count fixed by the user ({@code -Dai.djl.pytorch.num_threads=N} or {@link #fix})
+ * wins.
  */
 public final class EngineThreads {
 
@@ -50,7 +50,8 @@ public final class EngineThreads {
                 return Math.max(1, Integer.parseInt(System.getProperty(PROPERTY).strip()));
             } catch (NumberFormatException e) {
                 throw new InvalidSettingException(
-                        "threads", PROPERTY + " must be a number, got " + System.getProperty(PROPERTY));
+                        "threads",
+                        PROPERTY + " must be a number, got " + System.getProperty(PROPERTY));
             }
         }
         return architecture.trainingThreads(Runtime.getRuntime().availableProcessors());

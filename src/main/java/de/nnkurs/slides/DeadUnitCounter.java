@@ -98,7 +98,8 @@ public final class DeadUnitCounter implements RunListener {
             return "dead units: the network has no hidden layer";
         }
         StringBuilder line =
-                new StringBuilder("dead units per hidden layer (input ≤ 0 for all training images): ");
+                new StringBuilder(
+                        "dead units per hidden layer (input ≤ 0 for all training images): ");
         for (int i = 0; i < dead.length; i++) {
             line.append(i == 0 ? "" : " / ").append(dead[i]);
         }

@@ -9,8 +9,8 @@ import java.util.Optional;
  * @param epochs one result per epoch; a run that diverged ends with the epoch it diverged in
  * @param stepLosses the loss of every optimizer step, in order
  * @param testPredictions the predicted class of every test image after the last epoch
- * @param divergence where the loss first became NaN or infinite, which stopped the run; empty if
- *     it never did
+ * @param divergence where the loss first became NaN or infinite, which stopped the run; empty if it
+ *     never did
  */
 public record TrainingResult(
         List<EpochResult> epochs,
