@@ -8,29 +8,31 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The README's JShell snippet runs as printed: it trains, saves, exports, evaluates, predicts. */
+/**
+ * {@code scripts/quickstart.jsh} runs in JShell as the README says: it trains, saves, exports,
+ * evaluates, predicts. The README shows the file's text as a code block.
+ */
 class ReadmeSnippetIT {
+
+    private static final Path SCRIPT = Path.of("scripts", "quickstart.jsh");
 
     @TempDir Path tmp;
 
     @Test
-    void theJShellSnippetTrainsEvaluatesAndExportsThroughTheLibrary() throws Exception {
-        String readme = Files.readString(Path.of("README.md"));
-        int section = readme.indexOf("## Use it from Java, JShell or a notebook");
-        assertTrue(section >= 0, "the README has the section");
-        Matcher code = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL).matcher(readme);
-        assertTrue(code.find(section), "the section has a java code block");
-        String snippet = code.group(1);
-        assertTrue(snippet.lines().count() <= 12, "a short snippet:\n" + snippet);
-        Path script = Files.writeString(tmp.resolve("snippet.jsh"), snippet + "/exit\n");
+    void theQuickstartScriptTrainsEvaluatesAndExportsThroughTheLibrary() throws Exception {
+        String script = Files.readString(SCRIPT);
+        assertTrue(script.lines().count() <= 12, "a short script:\n" + script);
+        assertTrue(script.stripTrailing().endsWith("/exit"), "the script ends with /exit");
         Path log = tmp.resolve("jshell.log");
         Path jshell = Path.of(System.getProperty("java.home"), "bin", "jshell");
         // Run where nothing of the project is: its data/mnist is a link to the real MNIST, and
-        // what the snippet writes under models/ lands in the temporary folder.
+        // what the script writes under models/ lands in the temporary folder.
         Path work = Files.createDirectory(tmp.resolve("work"));
         Files.createDirectories(work.resolve("data"));
         Files.createSymbolicLink(work.resolve("data/mnist"), RealMnist.dir().toAbsolutePath());
@@ -41,7 +43,7 @@ class ReadmeSnippetIT {
                                 Path.of("target", "nnkurs.jar").toAbsolutePath().toString(),
                                 "-R-Dorg.slf4j.simpleLogger.log.ai.djl=error",
                                 "-R-Dai.djl.offline=true",
-                                script.toString())
+                                SCRIPT.toAbsolutePath().toString())
                         .directory(work.toFile())
                         .redirectErrorStream(true)
                         .redirectOutput(log.toFile())
@@ -60,5 +62,20 @@ class ReadmeSnippetIT {
         } finally {
             p.destroyForcibly();
         }
+    }
+
+    @Test
+    void theReadmeShowsTheScriptVerbatim() throws Exception {
+        String script = Files.readString(SCRIPT);
+        Matcher block =
+                Pattern.compile("(?ms)^```java\\n(.*?)^```$")
+                        .matcher(Files.readString(Path.of("README.md")));
+        List<String> blocks = new ArrayList<>();
+        while (block.find()) {
+            blocks.add(block.group(1));
+        }
+        assertTrue(
+                blocks.contains(script),
+                "no ```java block in README.md is " + SCRIPT + " verbatim; the blocks: " + blocks);
     }
 }

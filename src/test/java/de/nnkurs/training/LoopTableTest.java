@@ -15,13 +15,14 @@ import java.util.regex.Pattern;
 
 /**
  * The side-by-side table of PyTorch lines and Java statements, in {@code TrainingLoop}'s javadoc
- * and in the README, shows statements that are really in the loop, each under its PyTorch comment.
+ * and in docs/the-loop.md, shows statements that are really in the loop, each under its PyTorch
+ * comment.
  */
 class LoopTableTest {
 
     private static final Path SOURCE =
             Path.of("src/main/java/de/nnkurs/training/TrainingLoop.java");
-    private static final Path README = Path.of("README.md");
+    private static final Path PAGE = Path.of("docs", "the-loop.md");
 
     /** One row: the PyTorch line and the Java statement. */
     private record Row(String python, String java) {}
@@ -37,13 +38,15 @@ class LoopTableTest {
         return rows;
     }
 
-    private static List<Row> readmeRows() throws IOException {
-        String readme = Files.readString(README);
-        int start = readme.indexOf("## The loop, Python and Java");
-        int end = readme.indexOf("\n## ", start + 1);
+    /** The two-column table of the page's section on the training loop. */
+    private static List<Row> pageRows() throws IOException {
+        String page = Files.readString(PAGE);
+        int start = page.indexOf("## The training loop");
+        assertTrue(start >= 0, PAGE + " has the section '## The training loop'");
+        int end = page.indexOf("\n## ", start + 1);
         Matcher m =
                 Pattern.compile("(?m)^\\| `([^`]+)` \\| `([^`]+)` \\|$")
-                        .matcher(readme.substring(start, end));
+                        .matcher(page.substring(start, end < 0 ? page.length() : end));
         List<Row> rows = new ArrayList<>();
         while (m.find()) {
             rows.add(new Row(m.group(1), m.group(2)));
@@ -75,7 +78,7 @@ class LoopTableTest {
     }
 
     @Test
-    void theReadmeShowsTheSameTableAsTheJavadoc() throws IOException {
-        assertEquals(javadocRows(), readmeRows());
+    void theLoopPageShowsTheSameTableAsTheJavadoc() throws IOException {
+        assertEquals(javadocRows(), pageRows());
     }
 }
