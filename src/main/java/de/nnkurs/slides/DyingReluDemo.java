@@ -32,7 +32,7 @@ import java.util.function.Function;
  * rescales small gradients, can move it. Leaky ReLU and ALReLU keep a gradient of α (−α for ALReLU)
  * on the negative side, which Adam amplifies, so their units revive. ALReLU revives fewer because
  * it is V-shaped: lowering a negative pre-activation raises its output too, so nothing pulls a unit
- * back above 0. The README gives the counts measured on the real MNIST.
+ * back above 0. docs/slides-experiments.md gives the counts measured on the real MNIST.
  *
  * <p>The other provocation, plain SGD with a large learning rate (a {@link Settings} with other
  * {@link TrainingSettings}), kills units during training instead of before it.
