@@ -24,6 +24,8 @@ Files:
                          (batch size 4, fixed orders, Adam lr 0.003, 2 epochs): every step's loss,
                          each epoch's running_loss / len(trainloader), the test predictions and
                          the test accuracy.
+  activations.json       every hidden activation of the course by torch.nn.functional, and its
+                         autograd derivative, on -3, -2.75, ..., 3 (derivatives without 0).
   provenance.json        the versions that computed all of the above.
 """
 import argparse
@@ -37,6 +39,7 @@ import torch
 import torchvision
 from PIL import Image
 from torch import nn, optim
+from torch.nn import functional as F
 from torch.utils.data import DataLoader, Dataset, Sampler
 from torchvision import transforms
 
@@ -133,6 +136,44 @@ class FixedOrder(Sampler):
 
     def __len__(self):
         return len(self.orders[0])
+
+
+# The course's hidden activations by their labels in the Java code (HiddenActivation.label()).
+ACTIVATIONS = {
+    "sigmoid": torch.sigmoid,
+    "tanh": torch.tanh,
+    "relu": F.relu,
+    "leaky-relu": lambda x: F.leaky_relu(x, 0.01),
+    # PyTorch has no ALReLU: the slide's formula, relu(x) + |0.01 * min(0, x)|.
+    "alrelu": lambda x: F.relu(x) + torch.abs(0.01 * torch.clamp(x, max=0)),
+    "prelu": lambda x: F.prelu(x, torch.tensor([0.25])),  # nn.PReLU()'s initial weight
+    "rrelu": lambda x: F.rrelu(x, 1 / 8, 1 / 3, training=False),
+    "elu": F.elu,
+    "selu": F.selu,
+    "gelu": F.gelu,
+    "swish": F.silu,
+    "mish": F.mish,
+    "relu6": F.relu6,
+}
+
+
+def activations():
+    grid = np.arange(-12, 13, dtype=np.float32) * np.float32(0.25)
+    without_zero = grid[grid != 0]
+    result = {}
+    for label, f in ACTIVATIONS.items():
+        values = f(torch.from_numpy(grid))
+        x = torch.from_numpy(without_zero.copy()).requires_grad_()
+        f(x).sum().backward()
+        result[label] = {"values": [f32(v) for v in values.numpy()],
+                         "derivatives": [f32(g) for g in x.grad.numpy()]}
+    write_json("activations.json", {
+        "source": "scripts/make_fixtures.py: torch.nn.functional on x = -3, -2.75, ..., 3 and"
+                  " autograd derivatives (x != 0)",
+        "x": [f32(v) for v in grid],
+        "x_without_zero": [f32(v) for v in without_zero],
+        **result,
+    })
 
 
 def course_transform(train_images, test_images):
@@ -246,6 +287,7 @@ def main():
     course_transform(train_images, test_images)
     sd = state_dict(test_images)
     training_loop(sd, train_images, train_labels, test_images, test_labels)
+    activations()
     write_json("provenance.json", {
         "script": "scripts/make_fixtures.py",
         "torch": torch.__version__,
