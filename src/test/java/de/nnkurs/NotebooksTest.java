@@ -18,13 +18,15 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The course notebooks are valid Jupyter notebooks for the Java kernel, load the project's jar
- * first, link to existing Java classes, and the exercise has a solution for every TODO cell.
+ * The course notebooks are listed in the README, are valid Jupyter notebooks for the Java kernel,
+ * load the project's jar first, link to existing Java classes, and the exercise has a solution for
+ * every TODO cell.
  */
 class NotebooksTest {
 
@@ -60,8 +62,19 @@ class NotebooksTest {
     }
 
     @Test
-    void thereIsOneNotebookPerPartOfTheLessonPlusTheExercise() throws IOException {
-        assertEquals(9, notebooks().size(), notebooks().toString());
+    void theReadmesNotebookTableLinksEveryNotebookAndNoOther() throws IOException {
+        Matcher m =
+                Pattern.compile("\\]\\(notebooks/([^)/]+\\.ipynb)\\)")
+                        .matcher(Files.readString(Path.of("README.md")));
+        Set<String> linked = new TreeSet<>();
+        while (m.find()) {
+            linked.add(m.group(1));
+        }
+        Set<String> present = new TreeSet<>();
+        for (Path nb : notebooks()) {
+            present.add(nb.getFileName().toString());
+        }
+        assertEquals(present, linked, "notebooks/ and the notebooks README.md links to");
     }
 
     @Test

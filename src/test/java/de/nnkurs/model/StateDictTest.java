@@ -11,8 +11,17 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+
+import de.nnkurs.Fixtures;
+import de.nnkurs.Lesson;
+import de.nnkurs.data.CourseTransform;
 import de.nnkurs.data.InvalidDataException;
+import de.nnkurs.data.MnistSplit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,6 +36,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
@@ -93,6 +104,82 @@ class StateDictTest {
             for (int i = 0; i < expected.length; i++) {
                 assertEquals(
                         Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(actual[i]));
+            }
+        }
+    }
+
+    /**
+     * The slides' network with hidden layers 8-8-8, weights loaded from {@code state_dict.npz}:
+     * {@code numpy.savez(**model.state_dict())} of PyTorch's {@code torch.manual_seed(0)} {@code
+     * nn.Sequential(Linear(784, 8), ReLU(), …, Linear(8, 10), Softmax(dim=1))}, written by {@code
+     * scripts/make_fixtures.py} (torch 1.13.1, numpy 1.24).
+     */
+    private Block loadedFromPyTorch() throws IOException {
+        Block block =
+                Models.sequential(
+                        new Architecture(List.of(8, 8, 8), HiddenActivation.RELU, Variant.SLIDES));
+        Models.initialize(block, manager, 1);
+        StateDict.load(block, Fixtures.path("state_dict.npz"));
+        return block;
+    }
+
+    @Test
+    void loadsAStateDictThatNumpySavedFromPyTorchWithItsNamesShapesAndValues()
+            throws IOException {
+        // Names, shapes, sums and single entries as PyTorch reported them (state_dict.json).
+        JsonObject pytorch = Fixtures.json("state_dict.json");
+        Map<String, Parameter> loaded = StateDict.parameters(loadedFromPyTorch());
+        List<String> names = new ArrayList<>();
+        pytorch.getAsJsonArray("names").forEach(n -> names.add(n.getAsString()));
+        assertEquals(names, List.copyOf(loaded.keySet()));
+        for (String name : names) {
+            NDArray array = loaded.get(name).getArray();
+            long[] shape = longs(pytorch.getAsJsonObject("shapes").getAsJsonArray(name));
+            assertEquals(new Shape(shape), array.getShape(), name);
+            double sum = 0;
+            for (float v : array.toFloatArray()) {
+                sum += v;
+            }
+            assertEquals(pytorch.getAsJsonObject("sums").get(name).getAsDouble(), sum, 1e-9, name);
+            for (JsonElement entry : pytorch.getAsJsonObject("entries").getAsJsonArray(name)) {
+                // [[row, column], value]
+                long[] at = longs(entry.getAsJsonArray().get(0).getAsJsonArray());
+                float expected = entry.getAsJsonArray().get(1).getAsFloat();
+                assertEquals(
+                        Float.floatToIntBits(expected),
+                        Float.floatToIntBits(array.getFloat(at)),
+                        name + " " + Arrays.toString(at));
+            }
+        }
+    }
+
+    private static long[] longs(JsonArray array) {
+        long[] values = new long[array.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = array.get(i).getAsLong();
+        }
+        return values;
+    }
+
+    @Test
+    void weightsLoadedFromPyTorchGivePyTorchsOutputForTheSameImages() throws IOException {
+        // PyTorch's softmax output of that network for the 10 test images of mnist_tiny.npz.
+        JsonArray pytorch = Fixtures.json("state_dict.json").getAsJsonArray("test_output");
+        Block block = loadedFromPyTorch();
+        MnistSplit test = Fixtures.tinyMnist().test();
+        float[] pixels = new float[test.count() * Lesson.INPUT];
+        CourseTransform.apply(test.pixels(), 0, pixels, 0, pixels.length);
+        NDArray x = manager.create(pixels, new Shape(test.count(), Lesson.INPUT));
+        float[] output =
+                block.forward(new ParameterStore(manager, false), new NDList(x), false)
+                        .head()
+                        .toFloatArray();
+        assertEquals(pytorch.size(), test.count());
+        for (int i = 0; i < test.count(); i++) {
+            float[] expected = Fixtures.floats(pytorch.get(i).getAsJsonArray());
+            for (int k = 0; k < Lesson.OUTPUT; k++) {
+                assertEquals(
+                        expected[k], output[i * Lesson.OUTPUT + k], 1e-6, "image " + i + ", " + k);
             }
         }
     }
