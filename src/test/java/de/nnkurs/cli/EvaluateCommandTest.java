@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import de.nnkurs.ExportedMnist;
-import de.nnkurs.RealMnist;
+import de.nnkurs.MnistSlice;
 import de.nnkurs.export.ModelFolder;
 
 import org.junit.jupiter.api.Test;
@@ -33,7 +33,7 @@ class EvaluateCommandTest extends CommandLineTest {
                         "--model",
                         model.toString(),
                         "--data-dir",
-                        RealMnist.dir().toString(),
+                        MnistSlice.dir().toString(),
                         "--output",
                         tmp.toString());
         assertEquals(0, code, err.toString());
@@ -41,9 +41,10 @@ class EvaluateCommandTest extends CommandLineTest {
         String expected =
                 String.format(
                         Locale.ROOT,
-                        "accuracy %.4f (%d of 10000)",
+                        "accuracy %.4f (%d of %d)",
                         trained,
-                        Math.round(trained * 10000));
+                        Math.round(trained * MnistSlice.TEST),
+                        MnistSlice.TEST);
         assertTrue(out.toString().contains(expected), expected + " in\n" + out);
         assertNotNull(ImageIO.read(tmp.resolve("confusion-matrix.png").toFile()));
         assertNotNull(ImageIO.read(tmp.resolve("misclassified.png").toFile()));

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import de.nnkurs.ExportedMnist;
-import de.nnkurs.RealMnist;
+import de.nnkurs.MnistSlice;
 import de.nnkurs.data.DigitImages;
 import de.nnkurs.data.MnistSplit;
 
@@ -27,7 +27,7 @@ class PredictCommandTest extends CommandLineTest {
 
     /** Test image {@code index} scaled to 100×100, optionally inverted, as PNG or JPEG. */
     private Path picture(int index, boolean inverted, String format) throws IOException {
-        MnistSplit test = RealMnist.load().test();
+        MnistSplit test = MnistSlice.load().test();
         BufferedImage big = new BufferedImage(100, 100, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = big.createGraphics();
         g.setRenderingHint(
@@ -47,7 +47,7 @@ class PredictCommandTest extends CommandLineTest {
     }
 
     private static int label(int index) throws IOException {
-        return RealMnist.load().test().labels()[index];
+        return MnistSlice.load().test().labels()[index];
     }
 
     @Test

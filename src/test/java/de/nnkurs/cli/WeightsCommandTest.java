@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Model;
 
 import de.nnkurs.ExportedMnist;
-import de.nnkurs.RealMnist;
+import de.nnkurs.MnistSlice;
 import de.nnkurs.export.ModelFolder;
 import de.nnkurs.model.StateDict;
 
@@ -42,7 +42,7 @@ class WeightsCommandTest extends CommandLineTest {
                             "--output",
                             model.toString(),
                             "--data-dir",
-                            RealMnist.dir().toString()),
+                            MnistSlice.dir().toString()),
                     err.toString());
             try (Model a = ModelFolder.load(ExportedMnist.TRAINED);
                     Model b = ModelFolder.load(model)) {
@@ -72,7 +72,7 @@ class WeightsCommandTest extends CommandLineTest {
                         "--output",
                         tmp.resolve("m").toString(),
                         "--data-dir",
-                        RealMnist.dir().toString()));
+                        MnistSlice.dir().toString()));
         assertEquals(1, err.toString().lines().count(), err.toString());
         assertTrue(err.toString().contains(file.toString()), err.toString());
         assertTrue(!Files.exists(tmp.resolve("m")));

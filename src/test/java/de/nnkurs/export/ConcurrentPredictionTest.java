@@ -9,7 +9,7 @@ import ai.djl.modality.cv.ImageFactory;
 import ai.djl.repository.zoo.ZooModel;
 
 import de.nnkurs.ExportedMnist;
-import de.nnkurs.RealMnist;
+import de.nnkurs.MnistSlice;
 import de.nnkurs.data.DigitImages;
 import de.nnkurs.data.MnistSplit;
 
@@ -43,7 +43,7 @@ class ConcurrentPredictionTest {
 
     @Test
     void eightThreadsGiveTheSameAnswersAsOne() throws Exception {
-        MnistSplit test = RealMnist.load().test();
+        MnistSplit test = MnistSlice.load().test();
         try (ZooModel<Image, Classifications> model = ServingLoader.load(ExportedMnist.folder())) {
             List<String> single = predictAll(model, test);
             ExecutorService pool = Executors.newFixedThreadPool(THREADS);

@@ -2,7 +2,7 @@ package de.nnkurs.export;
 
 import java.nio.file.Path;
 
-/** Runs one export in its own JVM, for {@link ServingFolderCrashTest} to kill at a step. */
+/** Runs one export in its own JVM, for {@link ServingFolderCrashIT} to kill at a step. */
 final class ExportChild {
 
     private ExportChild() {}

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import de.nnkurs.ExportedMnist;
-import de.nnkurs.RealMnist;
+import de.nnkurs.MnistSlice;
 import de.nnkurs.data.DigitImages;
 import de.nnkurs.data.InvalidDataException;
 import de.nnkurs.data.Sha256;
@@ -70,7 +70,7 @@ class ServingLoaderTest {
         Files.write(params, new byte[(int) Files.size(params)]);
         assertFalse(ServingLoader.sameContent(zip, cached));
 
-        BufferedImage seven = DigitImages.of(RealMnist.load().test(), 0);
+        BufferedImage seven = DigitImages.of(MnistSlice.load().test(), 0);
         try (DigitClassifier fromZip = DigitClassifier.open(zip);
                 DigitClassifier fromFolder = DigitClassifier.open(folder)) {
             assertEquals(fromFolder.predict(seven), fromZip.predict(seven));

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import de.nnkurs.InvalidSettingException;
-import de.nnkurs.PausedChild;
 import de.nnkurs.Synthetic;
 import de.nnkurs.data.InvalidDataException;
 import de.nnkurs.data.MnistData;
@@ -25,7 +24,8 @@ import java.util.List;
 
 /**
  * Checkpoints after every epoch and {@code resumeFrom}: a resumed run takes exactly the steps the
- * uninterrupted run takes, also after a SIGKILL in the middle of an epoch.
+ * uninterrupted run takes ({@link CheckpointsKillIT}: also after a SIGKILL in the middle of an
+ * epoch).
  */
 class CheckpointsTest {
 
@@ -39,18 +39,18 @@ class CheckpointsTest {
 
     @TempDir Path tmp;
 
-    private static List<Float> losses(TrainingRun run) throws IOException {
+    static List<Float> losses(TrainingRun run) throws IOException {
         try (TrainedModel trained = run.data(DATA).run(RunListener.NONE)) {
             assertFalse(trained.diverged());
             return trained.result().stepLosses();
         }
     }
 
-    private static TrainingRun run(TrainingSettings settings) {
+    static TrainingRun run(TrainingSettings settings) {
         return TrainingRun.of(settings).architecture(NETWORK);
     }
 
-    private static void assertSameSteps(List<Float> expected, List<Float> actual) {
+    static void assertSameSteps(List<Float> expected, List<Float> actual) {
         assertEquals(expected.size(), actual.size(), "number of steps");
         for (int i = 0; i < expected.size(); i++) {
             // Bit for bit: the resumed run must be the same computation, not a close one.
@@ -181,30 +181,5 @@ class CheckpointsTest {
         assertTrue(
                 java.util.Arrays.equals(
                         before, Files.readAllBytes(dir.resolve(Checkpoints.WEIGHTS))));
-    }
-
-    @Test
-    void aRunKilledMidEpochResumesWithTheStepsItWouldHaveTaken() throws Exception {
-        Path dir = tmp.resolve("killed.checkpoint");
-        try (PausedChild child =
-                PausedChild.start(
-                        "paused at epoch 2 step 4",
-                        List.of(),
-                        TrainChild.class,
-                        dir.toString(),
-                        "2",
-                        "4")) {
-            // While it trains, no second run may write its checkpoints.
-            IOException busy =
-                    assertThrows(IOException.class, () -> losses(run(SETTINGS).checkpoints(dir)));
-            assertTrue(
-                    busy.getMessage().contains("another run is training into it"),
-                    busy.getMessage());
-        } // SIGKILL in the middle of epoch 2
-        assertEquals(1, Checkpoints.read(dir).epochsDone());
-        List<Float> uninterrupted = losses(run(SETTINGS));
-        List<Float> resumed = losses(run(SETTINGS).checkpoints(dir).resumeFrom(dir));
-        assertSameSteps(uninterrupted, resumed);
-        assertEquals(3, Checkpoints.read(dir).epochsDone());
     }
 }

@@ -6,9 +6,9 @@ import de.nnkurs.Synthetic;
 import java.nio.file.Path;
 
 /**
- * A training run in its own JVM for {@link CheckpointsTest}: it checkpoints into {@code args[0]},
- * and in epoch {@code args[1]} after step {@code args[2]} it says so and stops for good, to be
- * killed there.
+ * A training run in its own JVM for {@link CheckpointsKillIT}, with {@link CheckpointsTest}'s
+ * network, data and settings: it checkpoints into {@code args[0]}, and in epoch {@code args[1]}
+ * after step {@code args[2]} it says so and stops for good, to be killed there.
  */
 final class TrainChild {
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A fresh {@code nnkurs} process keeps DJL's start-up log lines off the console. */
-class QuietStartTest {
+class QuietStartIT {
 
     @TempDir Path tmp;
 

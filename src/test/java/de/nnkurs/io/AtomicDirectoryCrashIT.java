@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * A writer killed (SIGKILL) at each step of replacing a folder: the next write repairs what it left
  * and says so, and a second writer is turned away while the first holds the folder.
  */
-class AtomicDirectoryCrashTest {
+class AtomicDirectoryCrashIT {
 
     @TempDir Path tmp;
 

@@ -32,7 +32,7 @@ import java.util.stream.Stream;
  * is either missing or holds exactly the folder's files), the model store holds model folders only,
  * and the next export repairs what was left and says so.
  */
-class ServingFolderCrashTest {
+class ServingFolderCrashIT {
 
     @TempDir Path tmp;
 
