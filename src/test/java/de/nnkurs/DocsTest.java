@@ -23,9 +23,12 @@ class DocsTest {
 
     private static final Path ARCHITECTURE = Path.of("docs", "ARCHITECTURE.md");
 
-    /** {@code Type.member}, e.g. {@code TrainingRun.lesson} or {@code Benchmark.Settings.standard}. */
+    /**
+     * {@code Type.member}, e.g. {@code TrainingRun.lesson} or {@code Benchmark.Settings.standard}.
+     */
     private static final Pattern CALL =
-            Pattern.compile("(?<![-\\w.])((?:[A-Z][A-Za-z0-9]*\\.)*[A-Z][A-Za-z0-9]*)\\.([a-zA-Z_][A-Za-z0-9_]*)\\b");
+            Pattern.compile(
+                    "(?<![-\\w.])((?:[A-Z][A-Za-z0-9]*\\.)*[A-Z][A-Za-z0-9]*)\\.([a-zA-Z_][A-Za-z0-9_]*)\\b");
 
     /** Types from outside the project that the page may use. */
     private static final Set<String> FOREIGN = Set.of("Path", "System");
@@ -61,16 +64,20 @@ class DocsTest {
         return Arrays.stream(c.getMethods()).anyMatch(m -> m.getName().equals(name))
                 || Arrays.stream(c.getFields())
                         .anyMatch(
-                                f -> f.getName().equals(name) && Modifier.isStatic(f.getModifiers()));
+                                f ->
+                                        f.getName().equals(name)
+                                                && Modifier.isStatic(f.getModifiers()));
     }
 
     /** The project's classes by simple name, nested ones as {@code Outer.Inner}. */
-    private static Map<String, Class<?>> projectClasses() throws IOException, ClassNotFoundException {
+    private static Map<String, Class<?>> projectClasses()
+            throws IOException, ClassNotFoundException {
         Path root = Path.of("target", "classes");
         Map<String, Class<?>> byName = new HashMap<>();
         try (Stream<Path> files = Files.walk(root.resolve("de/nnkurs"))) {
             for (Path f : files.filter(p -> p.toString().endsWith(".class")).toList()) {
-                String binary = root.relativize(f).toString().replace('/', '.').replaceAll("\\.class$", "");
+                String binary =
+                        root.relativize(f).toString().replace('/', '.').replaceAll("\\.class$", "");
                 if (binary.matches(".*\\$\\d.*")) {
                     continue; // anonymous classes
                 }

@@ -24,8 +24,8 @@ import java.util.Map;
 
 /**
  * Expected values computed outside the project: {@code scripts/make_fixtures.py} wrote them with
- * PyTorch 1.13.1, torchvision 0.14.1 and numpy under {@code src/test/resources/fixtures/}
- * ({@code provenance.json} there has the exact versions).
+ * PyTorch 1.13.1, torchvision 0.14.1 and numpy under {@code src/test/resources/fixtures/} ({@code
+ * provenance.json} there has the exact versions).
  */
 public final class Fixtures {
 

@@ -44,7 +44,8 @@ public final class MnistSlice {
             throw new IOException(
                     resource
                             + ": not on the test class path; it comes from"
-                            + " src/test/resources/mnist-slice (scripts/make-test-slice writes it)");
+                            + " src/test/resources/mnist-slice (scripts/make-test-slice writes"
+                            + " it)");
         }
         if (!"file".equals(url.getProtocol())) {
             throw new IOException(url + ": the MNIST slice must be a folder on disk, not in a jar");

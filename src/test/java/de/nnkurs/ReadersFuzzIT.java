@@ -191,6 +191,7 @@ class ReadersFuzzIT {
             @ForAll @DoubleRange(min = 0, max = 1) double where,
             @ForAll long value)
             throws IOException {
-        endsInItsOwnError("m.zip", damaged(zip, kind, where, huge(value)), ServingLoader::properties);
+        endsInItsOwnError(
+                "m.zip", damaged(zip, kind, where, huge(value)), ServingLoader::properties);
     }
 }

@@ -1,6 +1,5 @@
 package de.nnkurs;
 
-import de.nnkurs.Lesson;
 import de.nnkurs.data.MnistSplit;
 
 import java.util.Random;

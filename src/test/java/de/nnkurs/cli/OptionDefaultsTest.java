@@ -38,7 +38,10 @@ class OptionDefaultsTest extends CommandLineTest {
                 // in the annotation.
                 assertNull(
                         arg.defaultValue(),
-                        command.qualifiedName() + " " + arg.paramLabel() + " has a literal default");
+                        command.qualifiedName()
+                                + " "
+                                + arg.paramLabel()
+                                + " has a literal default");
             }
         }
     }

@@ -202,7 +202,14 @@ class TrainChoicesTest extends CommandLineTest {
                         model.toString()),
                 err.toString());
         err.getBuffer().setLength(0);
-        assertEquals(1, run("export", "--model", model.toString(), "--output", tmp.resolve("serving").toString()));
+        assertEquals(
+                1,
+                run(
+                        "export",
+                        "--model",
+                        model.toString(),
+                        "--output",
+                        tmp.resolve("serving").toString()));
         assertEquals(1, err.toString().lines().count(), err.toString());
         assertTrue(
                 err.toString().contains("MlpBlockFactory builds ReLU networks only"),

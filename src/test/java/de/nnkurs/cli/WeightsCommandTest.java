@@ -31,7 +31,13 @@ class WeightsCommandTest extends CommandLineTest {
             Path model = tmp.resolve("imported-" + ext);
             assertEquals(
                     0,
-                    run("weights", "export", "--model", ExportedMnist.TRAINED.toString(), "--output", file.toString()),
+                    run(
+                            "weights",
+                            "export",
+                            "--model",
+                            ExportedMnist.TRAINED.toString(),
+                            "--output",
+                            file.toString()),
                     err.toString());
             assertEquals(
                     0,
@@ -80,7 +86,15 @@ class WeightsCommandTest extends CommandLineTest {
 
     @Test
     void aWeightsFileWithoutAKnownExtensionIsAUsageError() {
-        assertEquals(2, run("weights", "export", "--model", tmp.toString(), "--output", tmp.resolve("w.bin").toString()));
+        assertEquals(
+                2,
+                run(
+                        "weights",
+                        "export",
+                        "--model",
+                        tmp.toString(),
+                        "--output",
+                        tmp.resolve("w.bin").toString()));
         assertTrue(
                 err.toString().contains("weights files end in .npz or .safetensors"),
                 err.toString());
@@ -108,7 +122,15 @@ class WeightsCommandTest extends CommandLineTest {
                 err.toString());
         Path file = tmp.resolve("tanh.npz");
         assertEquals(
-                0, run("weights", "export", "--model", trained.toString(), "--output", file.toString()), err.toString());
+                0,
+                run(
+                        "weights",
+                        "export",
+                        "--model",
+                        trained.toString(),
+                        "--output",
+                        file.toString()),
+                err.toString());
         Path imported = tmp.resolve("imported");
         assertEquals(
                 0,
@@ -136,7 +158,13 @@ class WeightsCommandTest extends CommandLineTest {
     void aMissingDataDirIsAUsageErrorAndNothingIsFetched() throws IOException {
         Path file = tmp.resolve("w.npz");
         ExportedMnist.folder();
-        run("weights", "export", "--model", ExportedMnist.TRAINED.toString(), "--output", file.toString());
+        run(
+                "weights",
+                "export",
+                "--model",
+                ExportedMnist.TRAINED.toString(),
+                "--output",
+                file.toString());
         Path typo = tmp.resolve("typo");
         assertEquals(
                 2,

@@ -32,7 +32,14 @@ class ParityIT {
         Path init = tmp.resolve("init.npz");
         Path order = tmp.resolve("order.npz");
         TrainingSettings settings =
-                TrainingSettings.builder().optEpochs(1).optBatchSize(Lesson.BATCH_SIZE).optLearningRate(Lesson.LEARNING_RATE).optSeed(1).optMaxBatches(STEPS).optOptimizer(OptimizerKind.ADAM).build();
+                TrainingSettings.builder()
+                        .optEpochs(1)
+                        .optBatchSize(Lesson.BATCH_SIZE)
+                        .optLearningRate(Lesson.LEARNING_RATE)
+                        .optSeed(1)
+                        .optMaxBatches(STEPS)
+                        .optOptimizer(OptimizerKind.ADAM)
+                        .build();
         RunRecord java;
         TrainingRun run =
                 TrainingRun.of(settings).data(mnist).saveInitialWeights(init).saveOrder(order);

@@ -45,7 +45,14 @@ class TorchScriptIT {
         PythonSide.require();
         MnistData mnist = RealMnist.load();
         TrainingSettings settings =
-                TrainingSettings.builder().optEpochs(1).optBatchSize(Lesson.BATCH_SIZE).optLearningRate(Lesson.LEARNING_RATE).optSeed(2).optMaxBatches(50).optOptimizer(OptimizerKind.ADAM).build();
+                TrainingSettings.builder()
+                        .optEpochs(1)
+                        .optBatchSize(Lesson.BATCH_SIZE)
+                        .optLearningRate(Lesson.LEARNING_RATE)
+                        .optSeed(2)
+                        .optMaxBatches(50)
+                        .optOptimizer(OptimizerKind.ADAM)
+                        .build();
         Path weights = tmp.resolve("mnist.npz");
         Path script = tmp.resolve("mnist.pt");
         try (Model model = Model.newInstance("java")) {

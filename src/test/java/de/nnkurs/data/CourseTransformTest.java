@@ -17,8 +17,8 @@ import java.util.Map;
  *
  * <p>The expected values are torchvision's: {@code scripts/make_fixtures.py} (torch 1.13.1,
  * torchvision 0.14.1) applied {@code transforms.Compose([transforms.ToTensor(),
- * transforms.Normalize((0.5,), (0.5,))])} to PIL images of a 16×16 picture holding every byte
- * value and of the first training and test image of MNIST, into {@code course_transform.npz}.
+ * transforms.Normalize((0.5,), (0.5,))])} to PIL images of a 16×16 picture holding every byte value
+ * and of the first training and test image of MNIST, into {@code course_transform.npz}.
  */
 class CourseTransformTest {
 

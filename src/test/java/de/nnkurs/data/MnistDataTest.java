@@ -69,7 +69,8 @@ class MnistDataTest {
         IdxFixtures.writeMnistFolder(dir, 30, 20, false);
         Files.delete(dir.resolve("t10k-labels-idx1-ubyte"));
 
-        InvalidDataException e = assertThrows(InvalidDataException.class, () -> MnistData.load(dir));
+        InvalidDataException e =
+                assertThrows(InvalidDataException.class, () -> MnistData.load(dir));
 
         assertTrue(e.getMessage().contains(dir.toString()), e.getMessage());
         assertTrue(e.getMessage().contains("no t10k-labels-idx1-ubyte"), e.getMessage());
@@ -81,7 +82,8 @@ class MnistDataTest {
         Path labels = dir.resolve("train-labels-idx1-ubyte");
         IdxFixtures.writeLabels(labels, IdxFixtures.labels(29), false);
 
-        InvalidDataException e = assertThrows(InvalidDataException.class, () -> MnistData.load(dir));
+        InvalidDataException e =
+                assertThrows(InvalidDataException.class, () -> MnistData.load(dir));
 
         assertTrue(e.getMessage().startsWith(labels + ": "), e.getMessage());
         assertTrue(e.getMessage().contains("29 labels"), e.getMessage());
@@ -94,7 +96,8 @@ class MnistDataTest {
         Path images = dir.resolve("train-images-idx3-ubyte");
         IdxFixtures.writeImages(images, 30, 32, 32, IdxFixtures.pixels(30, 32, 32), false);
 
-        InvalidDataException e = assertThrows(InvalidDataException.class, () -> MnistData.load(dir));
+        InvalidDataException e =
+                assertThrows(InvalidDataException.class, () -> MnistData.load(dir));
 
         assertTrue(e.getMessage().startsWith(images + ": "), e.getMessage());
         assertTrue(e.getMessage().contains("images are 32×32"), e.getMessage());

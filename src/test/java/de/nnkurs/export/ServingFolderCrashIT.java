@@ -46,7 +46,14 @@ class ServingFolderCrashIT {
     private Path trained(long seed) throws IOException {
         Path dir = tmp.resolve("mnist");
         TrainingSettings settings =
-                TrainingSettings.builder().optEpochs(1).optBatchSize(64).optLearningRate(0.003).optSeed(seed).optMaxBatches(2).optOptimizer(de.nnkurs.training.OptimizerKind.ADAM).build();
+                TrainingSettings.builder()
+                        .optEpochs(1)
+                        .optBatchSize(64)
+                        .optLearningRate(0.003)
+                        .optSeed(seed)
+                        .optMaxBatches(2)
+                        .optOptimizer(de.nnkurs.training.OptimizerKind.ADAM)
+                        .build();
         try (TrainedModel model =
                 TrainingRun.of(settings)
                         .architecture(

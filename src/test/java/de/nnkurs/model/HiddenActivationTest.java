@@ -43,8 +43,8 @@ class HiddenActivationTest {
     /**
      * PyTorch's values and autograd derivatives of each activation on −3 … 3 in steps of 0.25
      * (derivatives without 0), by {@code torch.nn.functional} ({@code F.prelu} with 0.25, {@code
-     * F.rrelu} in inference; ALReLU, which PyTorch lacks, as the slide's formula in torch):
-     * {@code activations.json} from {@code scripts/make_fixtures.py}, torch 1.13.1.
+     * F.rrelu} in inference; ALReLU, which PyTorch lacks, as the slide's formula in torch): {@code
+     * activations.json} from {@code scripts/make_fixtures.py}, torch 1.13.1.
      */
     private static final JsonObject PYTORCH = Fixtures.json("activations.json");
 

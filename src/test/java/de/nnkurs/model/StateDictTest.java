@@ -124,8 +124,7 @@ class StateDictTest {
     }
 
     @Test
-    void loadsAStateDictThatNumpySavedFromPyTorchWithItsNamesShapesAndValues()
-            throws IOException {
+    void loadsAStateDictThatNumpySavedFromPyTorchWithItsNamesShapesAndValues() throws IOException {
         // Names, shapes, sums and single entries as PyTorch reported them (state_dict.json).
         JsonObject pytorch = Fixtures.json("state_dict.json");
         Map<String, Parameter> loaded = StateDict.parameters(loadedFromPyTorch());

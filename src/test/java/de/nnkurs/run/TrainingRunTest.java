@@ -18,7 +18,6 @@ import de.nnkurs.model.HiddenActivation;
 import de.nnkurs.data.InvalidDataException;
 import de.nnkurs.model.EngineThreads;
 import de.nnkurs.model.Variant;
-import de.nnkurs.training.EpochResult;
 import de.nnkurs.training.LossKind;
 import de.nnkurs.training.OptimizerKind;
 import de.nnkurs.training.RunListener;
@@ -41,7 +40,14 @@ class TrainingRunTest {
     @TempDir Path tmp;
 
     private static TrainingSettings twoSteps(OptimizerKind optimizer) {
-        return TrainingSettings.builder().optEpochs(1).optBatchSize(64).optLearningRate(Lesson.LEARNING_RATE).optSeed(3).optMaxBatches(2).optOptimizer(optimizer).build();
+        return TrainingSettings.builder()
+                .optEpochs(1)
+                .optBatchSize(64)
+                .optLearningRate(Lesson.LEARNING_RATE)
+                .optSeed(3)
+                .optMaxBatches(2)
+                .optOptimizer(optimizer)
+                .build();
     }
 
     @Test
@@ -62,15 +68,11 @@ class TrainingRunTest {
     void theSameSettingsGiveTheSameRun() throws IOException {
         List<Float> first;
         try (TrainedModel t =
-                TrainingRun.of(twoSteps(OptimizerKind.ADAM))
-                        .data(DATA)
-                        .run(RunListener.NONE)) {
+                TrainingRun.of(twoSteps(OptimizerKind.ADAM)).data(DATA).run(RunListener.NONE)) {
             first = t.result().stepLosses();
         }
         try (TrainedModel t =
-                TrainingRun.of(twoSteps(OptimizerKind.ADAM))
-                        .data(DATA)
-                        .run(RunListener.NONE)) {
+                TrainingRun.of(twoSteps(OptimizerKind.ADAM)).data(DATA).run(RunListener.NONE)) {
             assertEquals(first, t.result().stepLosses());
         }
     }
@@ -142,7 +144,8 @@ class TrainingRunTest {
                 "optimizer", assertThrows(InvalidSettingException.class, limited::check).setting());
         Path order = Files.createFile(tmp.resolve("order.npz"));
         TrainingRun ordered =
-                TrainingRun.of(twoSteps(OptimizerKind.GD).toBuilder().optMaxBatches(0).build()).order(order);
+                TrainingRun.of(twoSteps(OptimizerKind.GD).toBuilder().optMaxBatches(0).build())
+                        .order(order);
         assertEquals(
                 "optimizer", assertThrows(InvalidSettingException.class, ordered::check).setting());
     }
@@ -217,42 +220,66 @@ class TrainingRunTest {
         assertTrue(Files.isRegularFile(tmp.resolve("models/serving/mnist/serving.properties")));
         assertTrue(Files.isRegularFile(tmp.resolve("models/serving-zip/mnist.zip")));
         assertFalse(Files.exists(tmp.resolve("models/mnist.checkpoint")));
-        assertTrue(notes.lines.get(0).startsWith("Training 784-64-64-64-10 (relu, final Softmax) on 600 images, 1 epoch(s), batch size 64, adam lr 0.003, seed 3"), notes.lines.toString());
+        assertTrue(
+                notes.lines
+                        .get(0)
+                        .startsWith(
+                                "Training 784-64-64-64-10 (relu, final Softmax) on 600 images, 1"
+                                    + " epoch(s), batch size 64, adam lr 0.003, seed 3"),
+                notes.lines.toString());
         assertTrue(notes.lines.contains("Saved " + dir), notes.lines.toString());
     }
 
     @Test
     void aDivergedRunIsRefusedAndTheModelThereStays() throws IOException {
         Path dir = tmp.resolve("m");
-        try (TrainedModel t = TrainingRun.of(twoSteps(OptimizerKind.SGD)).data(DATA).saveTo(dir).run(RunListener.NONE)) {
+        try (TrainedModel t =
+                TrainingRun.of(twoSteps(OptimizerKind.SGD))
+                        .data(DATA)
+                        .saveTo(dir)
+                        .run(RunListener.NONE)) {
             assertFalse(t.diverged());
         }
         byte[] before = Files.readAllBytes(dir.resolve("metadata.json"));
         TrainingRun huge =
-                TrainingRun.of(twoSteps(OptimizerKind.SGD).toBuilder().optLearningRate(1e30).build())
+                TrainingRun.of(
+                                twoSteps(OptimizerKind.SGD).toBuilder()
+                                        .optLearningRate(1e30)
+                                        .build())
                         .data(DATA)
                         .saveTo(dir);
-        InvalidDataException e = assertThrows(InvalidDataException.class, () -> huge.run(RunListener.NONE));
-        assertTrue(e.getMessage().startsWith(dir + ": not saved: the loss diverged at epoch 1, step "), e.getMessage());
+        InvalidDataException e =
+                assertThrows(InvalidDataException.class, () -> huge.run(RunListener.NONE));
+        assertTrue(
+                e.getMessage().startsWith(dir + ": not saved: the loss diverged at epoch 1, step "),
+                e.getMessage());
         assertArrayEquals(before, Files.readAllBytes(dir.resolve("metadata.json")));
     }
 
     @Test
     void aDivergedRunThatSavesNothingIsRefusedToo() {
         TrainingRun huge =
-                TrainingRun.of(twoSteps(OptimizerKind.SGD).toBuilder().optLearningRate(1e30).build())
+                TrainingRun.of(
+                                twoSteps(OptimizerKind.SGD).toBuilder()
+                                        .optLearningRate(1e30)
+                                        .build())
                         .data(DATA);
-        InvalidDataException e = assertThrows(InvalidDataException.class, () -> huge.run(RunListener.NONE));
-        assertTrue(e.getMessage().startsWith("the run: not saved: the loss diverged"), e.getMessage());
+        InvalidDataException e =
+                assertThrows(InvalidDataException.class, () -> huge.run(RunListener.NONE));
+        assertTrue(
+                e.getMessage().startsWith("the run: not saved: the loss diverged"), e.getMessage());
     }
 
     @Test
     void resumingOrExportingWithoutAModelFolderIsRefusedNamingTheSetting() {
         InvalidSettingException resume =
-                assertThrows(InvalidSettingException.class, () -> TrainingRun.lesson().resume().check());
+                assertThrows(
+                        InvalidSettingException.class, () -> TrainingRun.lesson().resume().check());
         assertEquals("resume", resume.setting());
         InvalidSettingException export =
-                assertThrows(InvalidSettingException.class, () -> TrainingRun.lesson().exportForServing().check());
+                assertThrows(
+                        InvalidSettingException.class,
+                        () -> TrainingRun.lesson().exportForServing().check());
         assertEquals("export", export.setting());
     }
 
@@ -260,7 +287,9 @@ class TrainingRunTest {
     void resumingWithoutACheckpointIsRefusedNamingTheFolder() {
         Path dir = tmp.resolve("mnist");
         InvalidSettingException e =
-                assertThrows(InvalidSettingException.class, () -> TrainingRun.lesson().saveTo(dir).resume().check());
+                assertThrows(
+                        InvalidSettingException.class,
+                        () -> TrainingRun.lesson().saveTo(dir).resume().check());
         assertEquals("resume", e.setting());
         assertTrue(e.getMessage().contains("mnist.checkpoint: no checkpoint here"), e.getMessage());
     }
@@ -269,10 +298,12 @@ class TrainingRunTest {
     void theSlidesNetworkTrainsOnOneThreadAndAWideOneOnEveryCore() {
         String fixed = System.clearProperty(EngineThreads.PROPERTY); // surefire fixes 1
         try {
-            // 59,210 weights, below the lesson's 500,000: one thread (Lesson.ONE_THREAD_BELOW_WEIGHTS).
+            // 59,210 weights, below the lesson's 500,000: one thread
+            // (Lesson.ONE_THREAD_BELOW_WEIGHTS).
             assertEquals(1, EngineThreads.chosenFor(Architecture.lesson(Variant.SLIDES)));
             // 784·1024 + 1024 + 1024·1024 + 1024 + 1024·10 + 10 = 1,863,690 weights: every core.
-            Architecture wide = new Architecture(List.of(1024, 1024), HiddenActivation.RELU, Variant.SLIDES);
+            Architecture wide =
+                    new Architecture(List.of(1024, 1024), HiddenActivation.RELU, Variant.SLIDES);
             assertEquals(Runtime.getRuntime().availableProcessors(), EngineThreads.chosenFor(wide));
             System.setProperty(EngineThreads.PROPERTY, "3");
             assertEquals(3, EngineThreads.chosenFor(wide), "a count the user fixed wins");

@@ -27,19 +27,23 @@ class DyingReluDemoTest {
             new DyingReluDemo.Settings(
                     List.of(64, 64),
                     -2f,
-                    TrainingSettings.builder().optEpochs(2).optBatchSize(16).optLearningRate(0.01).optSeed(1).optOptimizer(OptimizerKind.ADAM).build());
+                    TrainingSettings.builder()
+                            .optEpochs(2)
+                            .optBatchSize(16)
+                            .optLearningRate(0.01)
+                            .optSeed(1)
+                            .optOptimizer(OptimizerKind.ADAM)
+                            .build());
 
     private static List<DyingReluDemo.Result> results;
 
     @BeforeAll
     static void runOnce() throws IOException {
-        MnistData data = new MnistData(SlideData.stripes(512, 1), SlideData.stripes(100, 2), Map.of());
+        MnistData data =
+                new MnistData(SlideData.stripes(512, 1), SlideData.stripes(100, 2), Map.of());
         results =
                 DyingReluDemo.compare(
-                        data,
-                        PROVOKED,
-                        activation -> RunListener.NONE,
-                        DyingReluDemo.COMPARED);
+                        data, PROVOKED, activation -> RunListener.NONE, DyingReluDemo.COMPARED);
     }
 
     private static DyingReluDemo.Result result(HiddenActivation activation) {

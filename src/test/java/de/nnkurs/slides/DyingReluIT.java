@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import de.nnkurs.RealMnist;
-import de.nnkurs.model.HiddenActivation;
 import de.nnkurs.training.RunListener;
 
 import org.junit.jupiter.api.Test;

@@ -19,7 +19,8 @@ import java.util.List;
 
 /**
  * A run killed (SIGKILL) in a child JVM in the middle of an epoch resumes from its checkpoint with
- * exactly the steps of the uninterrupted run ({@link CheckpointsTest}'s network, data and settings).
+ * exactly the steps of the uninterrupted run ({@link CheckpointsTest}'s network, data and
+ * settings).
  */
 class CheckpointsKillIT {
 

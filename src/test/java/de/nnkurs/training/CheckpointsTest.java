@@ -35,7 +35,13 @@ class CheckpointsTest {
 
     /** 3 epochs of 10 steps of 64, Adam. */
     static final TrainingSettings SETTINGS =
-            TrainingSettings.builder().optEpochs(3).optBatchSize(64).optLearningRate(0.003).optSeed(7).optOptimizer(OptimizerKind.ADAM).build();
+            TrainingSettings.builder()
+                    .optEpochs(3)
+                    .optBatchSize(64)
+                    .optLearningRate(0.003)
+                    .optSeed(7)
+                    .optOptimizer(OptimizerKind.ADAM)
+                    .build();
 
     @TempDir Path tmp;
 
@@ -65,7 +71,10 @@ class CheckpointsTest {
             throws IOException {
         Path dir = tmp.resolve(settings.optimizer().label() + "-" + net.activation().label());
         List<Float> uninterrupted = losses(TrainingRun.of(settings).architecture(net));
-        losses(TrainingRun.of(settings.toBuilder().optEpochs(1).build()).architecture(net).checkpoints(dir));
+        losses(
+                TrainingRun.of(settings.toBuilder().optEpochs(1).build())
+                        .architecture(net)
+                        .checkpoints(dir));
         List<Float> resumed = losses(TrainingRun.of(settings).architecture(net).resumeFrom(dir));
         assertSameSteps(uninterrupted, resumed);
     }
@@ -88,13 +97,18 @@ class CheckpointsTest {
     @Test
     void momentumResumesWithItsVelocity() throws IOException {
         assertResumedRunEqualsUninterrupted(
-                SETTINGS.toBuilder().optOptimizer(OptimizerKind.MOMENTUM).optLearningRate(0.05).build(), NETWORK);
+                SETTINGS.toBuilder()
+                        .optOptimizer(OptimizerKind.MOMENTUM)
+                        .optLearningRate(0.05)
+                        .build(),
+                NETWORK);
     }
 
     @Test
     void sgdResumes() throws IOException {
         assertResumedRunEqualsUninterrupted(
-                SETTINGS.toBuilder().optOptimizer(OptimizerKind.SGD).optLearningRate(0.05).build(), NETWORK);
+                SETTINGS.toBuilder().optOptimizer(OptimizerKind.SGD).optLearningRate(0.05).build(),
+                NETWORK);
     }
 
     @Test
@@ -108,7 +122,8 @@ class CheckpointsTest {
         Path dir = tmp.resolve("more.checkpoint");
         losses(run(SETTINGS.toBuilder().optEpochs(2).build()).checkpoints(dir));
         List<Float> four = losses(run(SETTINGS.toBuilder().optEpochs(4).build()));
-        assertSameSteps(four, losses(run(SETTINGS.toBuilder().optEpochs(4).build()).resumeFrom(dir)));
+        assertSameSteps(
+                four, losses(run(SETTINGS.toBuilder().optEpochs(4).build()).resumeFrom(dir)));
     }
 
     @Test
@@ -134,7 +149,9 @@ class CheckpointsTest {
     void djlAdamCannotResume() throws IOException {
         Path dir = tmp.resolve("djl.checkpoint");
         losses(run(SETTINGS.toBuilder().optEpochs(1).build()).checkpoints(dir));
-        TrainingRun djl = run(SETTINGS.toBuilder().optOptimizer(OptimizerKind.DJL_ADAM).build()).resumeFrom(dir);
+        TrainingRun djl =
+                run(SETTINGS.toBuilder().optOptimizer(OptimizerKind.DJL_ADAM).build())
+                        .resumeFrom(dir);
         InvalidSettingException e = assertThrows(InvalidSettingException.class, djl::check);
         assertTrue(e.getMessage().contains("djl-adam cannot resume"), e.getMessage());
     }
@@ -159,7 +176,9 @@ class CheckpointsTest {
         Files.writeString(dir.resolve("checkpoint.json"), "{}");
         Files.writeString(dir.resolve("notes.txt"), "mine");
         assertThrows(InvalidDataException.class, () -> Checkpoints.read(dir));
-        assertThrows(IOException.class, () -> losses(run(SETTINGS.toBuilder().optEpochs(1).build()).checkpoints(dir)));
+        assertThrows(
+                IOException.class,
+                () -> losses(run(SETTINGS.toBuilder().optEpochs(1).build()).checkpoints(dir)));
         assertEquals("mine", Files.readString(dir.resolve("notes.txt")));
         assertFalse(Checkpoints.delete(dir));
     }

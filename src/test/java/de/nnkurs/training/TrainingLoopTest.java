@@ -105,7 +105,14 @@ class TrainingLoopTest {
     }
 
     private static TrainingSettings settings(int epochs, long seed, int maxBatches) {
-        return TrainingSettings.builder().optEpochs(epochs).optBatchSize(Lesson.BATCH_SIZE).optLearningRate(Lesson.LEARNING_RATE).optSeed(seed).optMaxBatches(maxBatches).optOptimizer(OptimizerKind.ADAM).build();
+        return TrainingSettings.builder()
+                .optEpochs(epochs)
+                .optBatchSize(Lesson.BATCH_SIZE)
+                .optLearningRate(Lesson.LEARNING_RATE)
+                .optSeed(seed)
+                .optMaxBatches(maxBatches)
+                .optOptimizer(OptimizerKind.ADAM)
+                .build();
     }
 
     @Test
@@ -238,7 +245,14 @@ class TrainingLoopTest {
     @Test
     void aNonFiniteLossStopsTheRunAtThatStepAndSaysWhere() {
         TrainingSettings exploding =
-                TrainingSettings.builder().optEpochs(3).optBatchSize(64).optLearningRate(1e30).optSeed(1).optOptimizer(OptimizerKind.SGD).optLoss(LossKind.MSE).build();
+                TrainingSettings.builder()
+                        .optEpochs(3)
+                        .optBatchSize(64)
+                        .optLearningRate(1e30)
+                        .optSeed(1)
+                        .optOptimizer(OptimizerKind.SGD)
+                        .optLoss(LossKind.MSE)
+                        .build();
         List<Integer> epochsSeen = new ArrayList<>();
         TrainingResult result =
                 train(
@@ -262,7 +276,14 @@ class TrainingLoopTest {
     void theLoopTrainsTheWeightsItIsGivenInsteadOfDrawingNewOnes() {
         // A learning rate so small that a step cannot change a float weight of about 0.03.
         TrainingSettings tiny =
-                TrainingSettings.builder().optEpochs(1).optBatchSize(Lesson.BATCH_SIZE).optLearningRate(1e-30).optSeed(5).optMaxBatches(1).optOptimizer(OptimizerKind.SGD).build();
+                TrainingSettings.builder()
+                        .optEpochs(1)
+                        .optBatchSize(Lesson.BATCH_SIZE)
+                        .optLearningRate(1e-30)
+                        .optSeed(5)
+                        .optMaxBatches(1)
+                        .optOptimizer(OptimizerKind.SGD)
+                        .build();
         try (Model given = Model.newInstance("given");
                 Model fresh = Model.newInstance("fresh")) {
             given.setBlock(Models.sequential(Variant.SLIDES));
