@@ -40,8 +40,11 @@ import torchvision
 from PIL import Image
 from torch import nn, optim
 from torch.nn import functional as F
-from torch.utils.data import DataLoader, Dataset, Sampler
+from torch.utils.data import DataLoader, Dataset
 from torchvision import transforms
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from slides_mnist import EpochOrders  # noqa: E402  the slides' script replays orders the same way
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
                    "src", "test", "resources", "fixtures")
@@ -121,21 +124,6 @@ class Images(Dataset):
 
     def __getitem__(self, i):
         return TRANSFORM(pil(self.images[i])), int(self.labels[i])
-
-
-class FixedOrder(Sampler):
-    """One given permutation per epoch, as the Java side's Sampler.fixed."""
-
-    def __init__(self, orders):
-        self.orders, self.epoch = orders, 0
-
-    def __iter__(self):
-        order = self.orders[self.epoch]
-        self.epoch += 1
-        return iter(order.tolist())
-
-    def __len__(self):
-        return len(self.orders[0])
 
 
 # The course's hidden activations by their labels in the Java code (HiddenActivation.label()).
@@ -224,7 +212,7 @@ def training_loop(sd, train_images, train_labels, test_images, test_labels):
     model.load_state_dict(sd)
     trainset = Images(train_images, train_labels)
     # The slides' loop, with the Java side's fixed orders instead of shuffle=True.
-    trainloader = DataLoader(trainset, batch_size=BATCH_SIZE, sampler=FixedOrder(orders))
+    trainloader = DataLoader(trainset, batch_size=BATCH_SIZE, sampler=EpochOrders(orders))
     criterion = nn.CrossEntropyLoss()
     optimizer = optim.Adam(model.parameters(), lr=LR)
     step_losses, epoch_losses = [], []
