@@ -1,2 +1,2 @@
-/** The lesson's constants; the subpackages hold data, model, training loop, export and CLI. */
+/** The lesson's constants and shared types; the subpackages hold data, model, training, the run, export, CLI. */
 package de.nnkurs;

@@ -1,2 +1,2 @@
-/** The slides' classifier as a DJL block, in sequential and class style. */
+/** The slides' classifier in both styles, its activations, its weights as state_dict files, libtorch threads. */
 package de.nnkurs.model;

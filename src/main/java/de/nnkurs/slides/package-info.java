@@ -1,2 +1,2 @@
-/** The slides' activations, losses, optimizers and derivations as small, tested DJL pieces. */
+/** The slides' demonstrations built on the run: dying ReLU, dead units, linear collapse, backprop by hand. */
 package de.nnkurs.slides;

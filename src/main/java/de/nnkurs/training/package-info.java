@@ -1,2 +1,2 @@
-/** The slides' training loop and test-set evaluation. */
+/** The slides' loop, its losses and optimizers, test-set predictions and checkpoints. */
 package de.nnkurs.training;
