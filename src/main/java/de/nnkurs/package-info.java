@@ -1,2 +1,5 @@
-/** The lesson's constants and shared types; the subpackages hold data, model, training, the run, export, CLI. */
+/**
+ * The lesson's constants and shared types; the subpackages hold data, model, training, the run,
+ * export, CLI.
+ */
 package de.nnkurs;
