@@ -95,6 +95,31 @@ def error_detail(cell):
     return "error"
 
 
+def clean_outputs(nb, folder):
+    """Outputs as a reader anywhere sees them: no colour codes, no paths of the machine that ran them.
+
+    The kernel's %jar answer reads "Add /abs/notebooks/../target/nnkurs.jar to classpath" in green;
+    it becomes "Add ../target/nnkurs.jar to classpath". Paths inside the project are written
+    relative to the notebook.
+    """
+    notebooks = str(folder) + "/"
+    project = str(folder.parent) + "/"
+
+    def clean(text):
+        text = ANSI.sub("", text)
+        return text.replace(notebooks, "").replace(project, "../")
+
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if "text" in output:
+                output["text"] = clean(output["text"])
+            for kind in ("text/plain", "text/html"):
+                if kind in output.get("data", {}):
+                    data = output["data"][kind]
+                    output["data"][kind] = ([clean(line) for line in data]
+                                            if isinstance(data, list) else clean(data))
+
+
 def coalesce_streams(nb):
     """Joins the pieces a cell printed (one stream output per print call) into one output."""
     for cell in nb.cells:
@@ -175,6 +200,7 @@ def main():
                 sys.exit(f"notebooks: the kernel's log is in {log_path}")
             print(f"{label}: {time.time() - start:.0f} s", flush=True)
             coalesce_streams(book)
+            clean_outputs(book, folder)
             if book is nb:
                 tmp = out_dir / ("." + path.name + ".partial")
                 nbformat.write(book, tmp)

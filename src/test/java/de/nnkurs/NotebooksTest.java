@@ -169,4 +169,110 @@ class NotebooksTest {
             }
         }
     }
+
+    /** The slides' section headings, verbatim (the notebooks add an English subtitle). */
+    private static final List<String> SLIDE_HEADINGS =
+            List.of(
+                    "Wofür Aktivierung?",
+                    "Wahl der Aktivierung",
+                    "Dying ReLU",
+                    "Mehr zu Aktivierungen",
+                    "Implementation (PyTorch vs TensorFlow)",
+                    "Architektur entwerfen",
+                    "MNIST Classifier",
+                    "Trainingsloop",
+                    "Trainingsloop entwerfen",
+                    "Loss Funktion",
+                    "Forward-Pass",
+                    "Backward-Pass",
+                    "Update",
+                    "Gradient Descent",
+                    "Optimizer",
+                    "Hands-On: MNIST Classifier");
+
+    @Test
+    void everySlideSectionHasItsPlaceUnderTheSlidesOwnHeading() throws IOException {
+        Set<String> headings = new HashSet<>();
+        for (Path nb : notebooks()) {
+            for (JsonElement c : read(nb).getAsJsonArray("cells")) {
+                JsonObject cell = c.getAsJsonObject();
+                if (cell.get("cell_type").getAsString().equals("markdown")) {
+                    for (String line : source(cell).split("\n")) {
+                        Matcher h = Pattern.compile("^#+ (.+?)(?: — .*)?$").matcher(line.strip());
+                        if (h.matches()) {
+                            headings.add(h.group(1).strip());
+                        }
+                    }
+                }
+            }
+        }
+        List<String> missing = new ArrayList<>();
+        for (String heading : SLIDE_HEADINGS) {
+            if (!headings.contains(heading)) {
+                missing.add(heading);
+            }
+        }
+        assertTrue(missing.isEmpty(), "slide sections without their heading: " + missing);
+    }
+
+    @Test
+    void everyNotebookLoadsTheSharedSetup() throws IOException {
+        assertTrue(Files.isRegularFile(FOLDER.resolve("setup.jshell")));
+        for (Path nb : notebooks()) {
+            List<String> code = new ArrayList<>();
+            for (JsonElement c : read(nb).getAsJsonArray("cells")) {
+                if (c.getAsJsonObject().get("cell_type").getAsString().equals("code")) {
+                    code.add(source(c.getAsJsonObject()).strip());
+                }
+            }
+            assertEquals("%load setup.jshell", code.get(1), nb.toString());
+        }
+    }
+
+    @Test
+    void outputsCarryNoEscapeCodesAndNoMachinePaths() throws IOException {
+        Pattern machinePath = Pattern.compile("(?<![\\w.])/(?:work|home|root|tmp|usr|var)/");
+        for (Path nb : notebooks()) {
+            for (JsonElement c : read(nb).getAsJsonArray("cells")) {
+                JsonObject cell = c.getAsJsonObject();
+                if (!cell.has("outputs")) {
+                    continue;
+                }
+                for (JsonElement o : cell.getAsJsonArray("outputs")) {
+                    String text = textOf(o.getAsJsonObject());
+                    assertFalse(text.contains("\u001b["), nb + ": an escape code in " + text);
+                    assertFalse(machinePath.matcher(text).find(), nb + ": a machine path in " + text);
+                }
+            }
+        }
+    }
+
+    /** The text of an output: a stream's text, or its plain and HTML representations. */
+    private static String textOf(JsonObject output) {
+        StringBuilder sb = new StringBuilder();
+        if (output.has("text")) {
+            sb.append(joined(output.get("text")));
+        }
+        if (output.has("data")) {
+            JsonObject data = output.getAsJsonObject("data");
+            for (String kind : List.of("text/plain", "text/html")) {
+                if (data.has(kind)) {
+                    sb.append(joined(data.get(kind)));
+                }
+            }
+        }
+        if (output.has("traceback")) {
+            sb.append(joined(output.get("traceback")));
+        }
+        return sb.toString();
+    }
+
+    private static String joined(JsonElement e) {
+        if (e.isJsonArray()) {
+            StringBuilder sb = new StringBuilder();
+            e.getAsJsonArray().forEach(line -> sb.append(line.getAsString()));
+            return sb.toString();
+        }
+        return e.getAsString();
+    }
 }
