@@ -283,11 +283,6 @@ public final class TrainingRun {
         return this;
     }
 
-    /** Returns the epochs the checkpoint being resumed has finished; 0 if the run starts afresh. */
-    public int resumedEpochs() {
-        return resumeFrom == null ? 0 : resumeFrom.epochsDone();
-    }
-
     /**
      * Returns what is trained how, e.g. {@code Training 784-64-64-64-10 (relu, final Softmax) on
      * 60000 images, 2 epoch(s), batch size 256, adam lr 0.003, seed 1}.
@@ -305,16 +300,6 @@ public final class TrainingRun {
                 settings.optimizer().label(),
                 settings.learningRate(),
                 settings.seed());
-    }
-
-    /** Returns the settings. */
-    public TrainingSettings settings() {
-        return settings;
-    }
-
-    /** Returns the network that will be trained. */
-    public Architecture architecture() {
-        return architecture;
     }
 
     /**

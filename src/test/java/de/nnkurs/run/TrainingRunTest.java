@@ -225,7 +225,7 @@ class TrainingRunTest {
                         .get(0)
                         .startsWith(
                                 "Training 784-64-64-64-10 (relu, final Softmax) on 600 images, 1"
-                                    + " epoch(s), batch size 64, adam lr 0.003, seed 3"),
+                                        + " epoch(s), batch size 64, adam lr 0.003, seed 3"),
                 notes.lines.toString());
         assertTrue(notes.lines.contains("Saved " + dir), notes.lines.toString());
     }
@@ -292,6 +292,36 @@ class TrainingRunTest {
                         () -> TrainingRun.lesson().saveTo(dir).resume().check());
         assertEquals("resume", e.setting());
         assertTrue(e.getMessage().contains("mnist.checkpoint: no checkpoint here"), e.getMessage());
+    }
+
+    @Test
+    void aThreadCountOutside1To256IsRefusedNamingThreads() {
+        for (int n : new int[] {0, -1, 257}) {
+            InvalidSettingException e =
+                    assertThrows(
+                            InvalidSettingException.class, () -> TrainingRun.lesson().threads(n));
+            assertEquals("threads", e.setting());
+        }
+    }
+
+    @Test
+    void aRunOnAGivenThreadCountGivesTheSameStepsAndRestoresTheCountAfter() throws IOException {
+        List<Float> chosen;
+        try (TrainedModel t =
+                TrainingRun.of(twoSteps(OptimizerKind.ADAM)).data(DATA).run(RunListener.NONE)) {
+            chosen = t.result().stepLosses();
+        }
+        int before = EngineThreads.use(1);
+        try (TrainedModel t =
+                TrainingRun.of(twoSteps(OptimizerKind.ADAM))
+                        .data(DATA)
+                        .threads(2)
+                        .run(RunListener.NONE)) {
+            // The first loss is the same forward pass from the same weights, up to float rounding.
+            assertEquals(chosen.size(), t.result().stepLosses().size());
+            assertEquals(chosen.get(0), t.result().stepLosses().get(0), 1e-6);
+        }
+        assertEquals(1, EngineThreads.use(before), "the run restores the count it found");
     }
 
     @Test
