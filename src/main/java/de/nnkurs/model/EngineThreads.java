@@ -33,11 +33,6 @@ public final class EngineThreads {
         System.setProperty(PROPERTY, Integer.toString(n));
     }
 
-    /** Returns whether the user fixed the count, so that the lesson's choice does not apply. */
-    public static boolean fixedByUser() {
-        return System.getProperty(PROPERTY) != null;
-    }
-
     /**
      * Returns the count for work on this network: the user's if fixed, else the lesson's choice.
      *
@@ -45,14 +40,17 @@ public final class EngineThreads {
      * @return threads, at least 1
      */
     public static int chosenFor(Architecture architecture) {
-        if (fixedByUser()) {
+        String fixed = System.getProperty(PROPERTY);
+        if (fixed != null) {
+            int n;
             try {
-                return Math.max(1, Integer.parseInt(System.getProperty(PROPERTY).strip()));
+                n = Integer.parseInt(fixed.strip());
             } catch (NumberFormatException e) {
                 throw new InvalidSettingException(
-                        "threads",
-                        PROPERTY + " must be a number, got " + System.getProperty(PROPERTY));
+                        "threads", PROPERTY + " must be a number, got " + fixed);
             }
+            check(n);
+            return n;
         }
         return architecture.trainingThreads(Runtime.getRuntime().availableProcessors());
     }
@@ -60,11 +58,13 @@ public final class EngineThreads {
     /**
      * Sets libtorch's thread count for the work that follows on this thread.
      *
-     * @param n threads, 1 to {@value #MAX}
+     * @param n threads, at least 1 (also a count found before, which may exceed {@value #MAX})
      * @return the count before, to restore it afterwards
      */
     public static int use(int n) {
-        check(n);
+        if (n < 1) {
+            throw new InvalidSettingException("threads", "must be at least 1, got " + n);
+        }
         Engine.getEngine("PyTorch"); // starts the engine, which reads PROPERTY first
         int before = JniUtils.getNumThreads();
         if (before != n) {
