@@ -61,13 +61,18 @@ public final class DigitClassifier implements AutoCloseable {
     public static DigitClassifier open(Path exported) throws IOException {
         DigitClassifier classifier = new DigitClassifier(ServingLoader.load(exported));
         // This thread predicts on the lesson's thread count for the served network.
-        String hidden = ServingLoader.properties(exported).getProperty("hidden", "");
-        EngineThreads.use(
-                EngineThreads.chosenFor(
-                        new Architecture(
-                                Architecture.parseHidden(hidden),
-                                HiddenActivation.RELU,
-                                Variant.LOGITS)));
+        try {
+            String hidden = ServingLoader.properties(exported).getProperty("hidden", "");
+            EngineThreads.use(
+                    EngineThreads.chosenFor(
+                            new Architecture(
+                                    Architecture.parseHidden(hidden),
+                                    HiddenActivation.RELU,
+                                    Variant.LOGITS)));
+        } catch (IOException | RuntimeException e) {
+            classifier.close();
+            throw e;
+        }
         return classifier;
     }
 
