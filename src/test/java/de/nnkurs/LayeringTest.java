@@ -30,6 +30,8 @@ class LayeringTest {
                 .consideringOnlyDependenciesInLayers()
                 .layer("lesson")
                 .definedBy("de.nnkurs")
+                .layer("serving")
+                .definedBy("de.nnkurs.serving..")
                 .layer("io")
                 .definedBy("de.nnkurs.io..")
                 .layer("plot")
@@ -92,6 +94,8 @@ class LayeringTest {
                         "slides",
                         "bench",
                         "cli")
+                .whereLayer("serving")
+                .mayNotAccessAnyLayer()
                 .whereLayer("io")
                 .mayOnlyAccessLayers("lesson")
                 .whereLayer("plot")

@@ -1,6 +1,6 @@
 package de.nnkurs.cli;
 
-import de.nnkurs.data.ImageFiles;
+import de.nnkurs.serving.Invert;
 import de.nnkurs.data.InvalidDataException;
 import de.nnkurs.export.DigitClassifier;
 import de.nnkurs.io.FileChecks;
@@ -23,12 +23,12 @@ import java.util.concurrent.Callable;
         name = "predict",
         mixinStandardHelpOptions = true,
         description = {
-            "Classify digit pictures (PNG, JPEG, GIF, BMP, TIFF; any size, resized to 28×28) with"
-                    + " an exported model, exactly as DJL Serving would, and print the top 3"
-                    + " digits.",
-            "A dark digit on a light background is inverted first (MNIST digits are light on"
-                    + " dark). A picture that cannot be read is reported and skipped; the exit"
-                    + " code is then 1."
+            "Classify digit pictures (PNG, JPEG, GIF, BMP, TIFF; any size) with an exported"
+                    + " model, exactly as DJL Serving serves it, and print the top 3 digits.",
+            "The picture is turned upright (EXIF), a dark digit on a light background is"
+                    + " inverted (MNIST digits are light on dark), and the digit is centred in"
+                    + " 28×28 as MNIST was made. A picture that cannot be read is reported and"
+                    + " skipped; the exit code is then 1."
         })
 final class PredictCommand implements Callable<Integer> {
 
@@ -58,7 +58,7 @@ final class PredictCommand implements Callable<Integer> {
                 try {
                     prediction =
                             noInvert
-                                    ? classifier.predict(ImageFiles.read(file))
+                                    ? classifier.predict(file, Invert.NEVER)
                                     : classifier.predict(file);
                 } catch (InvalidDataException e) {
                     err.printf("nnkurs predict: %s%n", e.getMessage());

@@ -2,7 +2,6 @@ package de.nnkurs.export;
 
 import ai.djl.Model;
 import ai.djl.basicmodelzoo.basic.Mlp;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -18,6 +17,9 @@ import de.nnkurs.io.FileChecks;
 import de.nnkurs.model.Architecture;
 import de.nnkurs.model.HiddenActivation;
 import de.nnkurs.model.StateDict;
+import de.nnkurs.serving.DigitServingTranslator;
+import de.nnkurs.serving.DigitTranslator;
+import de.nnkurs.serving.Invert;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,7 +32,6 @@ import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -40,12 +41,11 @@ import java.util.zip.ZipOutputStream;
  * Exports a trained model as a folder (and {@code .zip}) that DJL Serving serves as it is.
  *
  * <p>The served block is DJL's own {@code MlpBlockFactory} MLP (flatten, Linear/ReLU…, Linear:
- * logits), which DJL Serving ships; the translator is DJL's {@code
- * ImageClassificationTranslatorFactory} (grayscale, resize to 28×28, {@code ToTensor}, softmax, top
- * 3). That translator cannot express the course's {@code Normalize((0.5,), (0.5,))} for one
- * channel, so the normalisation is folded into the first layer: with x' = (x − μ)/σ, {@code W·x' +
- * b = (W/σ)·x + (b − (μ/σ)·W·1)}. The served model therefore takes {@code ToTensor}'s [0, 1] input
- * and gives exactly the trained model's probabilities.
+ * logits), which DJL Serving ships, with the trained weights as they are. The translator is the
+ * project's {@link DigitServingTranslator}, carried in the folder's {@code libs/} as a small jar
+ * ({@link TranslatorJar}): DJL Serving runs the same preprocessing as {@code predict} (EXIF
+ * orientation, inversion, the digit centred as MNIST was made, the course's normalisation; see
+ * {@code docs/pictures.md}).
  */
 public final class ServingFolder {
 
@@ -55,14 +55,18 @@ public final class ServingFolder {
     /** Where {@code export} puts its folders unless told: beside {@code models/mnist}. */
     public static final Path DEFAULT_ROOT = Path.of("models", "serving");
 
-    /** The class names, one per line, for the translator. */
-    public static final String SYNSET = "synset.txt";
+    /** The folder DJL Serving searches for the translator's jar. */
+    public static final String LIBS = "libs";
+
+    /** Written by earlier versions for DJL's image translator; replaced, never written. */
+    private static final String OLD_SYNSET = "synset.txt";
 
     /** What an export folder holds, and nothing else. */
     private static final List<Pattern> SERVED_FILES =
             List.of(
                     Pattern.compile(Pattern.quote(PROPERTIES)),
-                    Pattern.compile(Pattern.quote(SYNSET)),
+                    Pattern.compile(Pattern.quote(OLD_SYNSET)),
+                    Pattern.compile(Pattern.quote(LIBS)),
                     Pattern.compile(Pattern.quote(ModelMetadata.FILE_NAME)),
                     Pattern.compile(".+-\\d{4}\\.params"));
 
@@ -123,7 +127,7 @@ public final class ServingFolder {
                     served.getNDManager(),
                     DataType.FLOAT32,
                     new Shape(1, 1, Lesson.IMAGE_SIDE, Lesson.IMAGE_SIDE));
-            foldInto(StateDict.parameters(trained.getBlock()).values(), mlp);
+            copyInto(StateDict.parameters(trained.getBlock()).values(), mlp);
             served.setProperty("Epoch", Integer.toString(meta.epochs()));
             Files.createDirectories(zip.getParent());
             Files.createDirectories(scratch);
@@ -137,14 +141,18 @@ public final class ServingFolder {
                         existing ->
                                 Files.isRegularFile(existing.resolve(PROPERTIES))
                                         && FileChecks.entriesOtherThan(existing, SERVED_FILES)
-                                                .isEmpty(),
+                                                .isEmpty()
+                                        && onlyTranslatorJar(existing.resolve(LIBS)),
                         "an exported model (exactly what export writes)",
                         dir -> {
                             cleanPartialZips(scratch, name, partialZip);
                             served.save(dir, name);
                             Files.writeString(
                                     dir.resolve(PROPERTIES), properties(name, meta, hidden));
-                            Files.writeString(dir.resolve(SYNSET), synset());
+                            Files.createDirectory(dir.resolve(LIBS));
+                            Files.write(
+                                    dir.resolve(LIBS).resolve(TranslatorJar.FILE_NAME),
+                                    TranslatorJar.bytes());
                             Files.copy(
                                     trainedDir.resolve(ModelMetadata.FILE_NAME),
                                     dir.resolve(ModelMetadata.FILE_NAME));
@@ -201,17 +209,24 @@ public final class ServingFolder {
             return false;
         }
         try (ZipFile file = new ZipFile(zip.toFile())) {
-            return file.stream()
-                    .map(ZipEntry::getName)
-                    .map(n -> n.substring(n.indexOf('/') + 1)) // older exports: under <name>/
-                    .allMatch(
-                            n ->
-                                    n.isEmpty()
-                                            || SERVED_FILES.stream()
-                                                    .anyMatch(p -> p.matcher(n).matches()));
+            return file.stream().map(ZipEntry::getName).allMatch(ServingFolder::isExportEntry);
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /**
+     * Whether a zip entry is one an export writes (older exports put them under {@code <name>/}).
+     */
+    private static boolean isExportEntry(String entry) {
+        String name = entry;
+        if (name.startsWith(LIBS + "/")) {
+            name = name.substring(LIBS.length() + 1);
+            return name.isEmpty() || name.equals(TranslatorJar.FILE_NAME);
+        }
+        String inFolder = name.substring(name.indexOf('/') + 1);
+        return inFolder.isEmpty()
+                || SERVED_FILES.stream().anyMatch(p -> p.matcher(inFolder).matches());
     }
 
     /** Removes partial zips that an interrupted export left, and says so. */
@@ -312,27 +327,36 @@ public final class ServingFolder {
                 "height=" + Lesson.IMAGE_SIDE,
                 "output=" + Lesson.OUTPUT,
                 "hidden=" + hidden,
-                "# Grayscale, resized to 28x28, ToTensor to [0, 1]; Normalize((0.5,), (0.5,)) is"
-                        + " folded",
-                "# into the first layer's weights. Softmax over the logits gives the"
-                        + " probabilities.",
-                "translatorFactory=ai.djl.modality.cv.translator.ImageClassificationTranslatorFactory",
-                "flag=GRAYSCALE",
-                "resize=true",
-                "applySoftmax=true",
-                "topK=3",
-                "synsetFileName=" + SYNSET,
+                "# The translator comes from libs/"
+                        + TranslatorJar.FILE_NAME
+                        + ": EXIF orientation,"
+                        + " gray, dark-on-light",
+                "# inverted (invert=auto|never), the digit centred in 28x28 as MNIST was made, then"
+                        + " the course's",
+                "# Normalize; softmax over the logits, the topK digits as DJL's classification"
+                        + " JSON.",
+                "translator=" + DigitServingTranslator.class.getName(),
+                DigitServingTranslator.INVERT + "=" + Invert.AUTO.label(),
+                DigitTranslator.MEAN + "=" + Lesson.NORMALIZE_MEAN,
+                DigitTranslator.STD + "=" + Lesson.NORMALIZE_STD,
+                DigitTranslator.TOP_K + "=" + DigitClassifier.TOP,
                 "");
     }
 
-    private static String synset() {
-        return IntStream.range(0, Lesson.OUTPUT)
-                .mapToObj(Integer::toString)
-                .collect(Collectors.joining("\n", "", "\n"));
+    /** Whether a folder's {@code libs/} holds nothing but the translator's jar (or is absent). */
+    private static boolean onlyTranslatorJar(Path libs) {
+        if (!Files.exists(libs, LinkOption.NOFOLLOW_LINKS)) {
+            return true;
+        }
+        return Files.isDirectory(libs, LinkOption.NOFOLLOW_LINKS)
+                && FileChecks.entriesOtherThan(
+                                libs,
+                                List.of(Pattern.compile(Pattern.quote(TranslatorJar.FILE_NAME))))
+                        .isEmpty();
     }
 
-    /** Copies trained weights into the MLP, folding the normalisation into its first layer. */
-    private static void foldInto(java.util.Collection<Parameter> trained, Block mlp) {
+    /** Copies the trained weights into DJL's MLP, in order. */
+    private static void copyInto(java.util.Collection<Parameter> trained, Block mlp) {
         List<Parameter> source = new ArrayList<>(trained);
         List<Parameter> target = mlp.getParameters().values();
         if (source.size() != target.size()) {
@@ -340,13 +364,7 @@ public final class ServingFolder {
                     "trained model has " + source.size() + " weights, the MLP " + target.size());
         }
         NDIndex all = new NDIndex("...");
-        float scale = 1 / Lesson.NORMALIZE_STD;
-        float shift = Lesson.NORMALIZE_MEAN / Lesson.NORMALIZE_STD;
-        NDArray w1 = source.get(0).getArray();
-        NDArray b1 = source.get(1).getArray();
-        target.get(0).getArray().set(all, w1.mul(scale));
-        target.get(1).getArray().set(all, b1.sub(w1.sum(new int[] {1}).mul(shift)));
-        for (int i = 2; i < source.size(); i++) {
+        for (int i = 0; i < source.size(); i++) {
             target.get(i).getArray().set(all, source.get(i).getArray());
         }
     }
@@ -361,9 +379,10 @@ public final class ServingFolder {
                 zipFile,
                 out -> {
                     try (ZipOutputStream zos = new ZipOutputStream(out);
-                            Stream<Path> files = Files.list(dir)) {
-                        for (Path f : files.sorted().toList()) {
-                            zos.putNextEntry(new ZipEntry(f.getFileName().toString()));
+                            Stream<Path> files = Files.walk(dir)) {
+                        for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                            zos.putNextEntry(
+                                    new ZipEntry(dir.relativize(f).toString().replace('\\', '/')));
                             Files.copy(f, zos);
                             zos.closeEntry();
                         }

@@ -1,11 +1,10 @@
 package de.nnkurs.export;
 
 import ai.djl.MalformedModelException;
-import ai.djl.modality.Classifications;
-import ai.djl.modality.cv.Image;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.Translator;
 
 import de.nnkurs.data.InvalidDataException;
 import de.nnkurs.data.Sha256;
@@ -134,8 +133,8 @@ public final class ServingLoader {
      * Returns the criteria DJL Serving would build for the model.
      *
      * @param model the exported folder or zip
-     * @param input the input class, e.g. {@link Image} or DJL Serving's {@code Input}
-     * @param output the output class, e.g. {@link Classifications} or {@code Output}
+     * @param input the input class, e.g. DJL Serving's {@code Input}
+     * @param output the output class, e.g. {@code Output}
      * @param <I> the input type
      * @param <O> the output type
      * @return the criteria
@@ -143,6 +142,11 @@ public final class ServingLoader {
      */
     public static <I, O> Criteria<I, O> criteria(Path model, Class<I> input, Class<O> output)
             throws IOException {
+        return builder(model, input, output).build();
+    }
+
+    private static <I, O> Criteria.Builder<I, O> builder(
+            Path model, Class<I> input, Class<O> output) throws IOException {
         Map<String, Object> arguments = new HashMap<>();
         Map<String, String> options = new HashMap<>();
         properties(model)
@@ -159,12 +163,12 @@ public final class ServingLoader {
                 .setTypes(input, output)
                 .optModelPath(model.toAbsolutePath())
                 .optArguments(arguments)
-                .optOptions(options)
-                .build();
+                .optOptions(options);
     }
 
     /**
-     * Loads the model for digit images, with exactly the served preprocessing.
+     * Loads an exported model with a translator of the caller's, or (translator {@code null}) with
+     * the one its {@code serving.properties} names, as DJL Serving does.
      *
      * <p>A zip is unpacked into a folder named after the sha256 of its content, under a private
      * folder of the user's in the system's temporary folder (0700, checked to be the user's before
@@ -174,12 +178,24 @@ public final class ServingLoader {
      * by content, a new export always gets a new folder.
      *
      * @param model the exported folder or zip
+     * @param input the input class
+     * @param output the output class
+     * @param translator the translator, or {@code null} for the export's own
+     * @param <I> the input type
+     * @param <O> the output type
      * @return the model; the caller closes it
      * @throws IOException if the folder is not an exported model or cannot be loaded
      */
-    public static ZooModel<Image, Classifications> load(Path model) throws IOException {
+    public static <I, O> ZooModel<I, O> load(
+            Path model, Class<I> input, Class<O> output, Translator<I, O> translator)
+            throws IOException {
+        return loadFolder(unpacked(model), input, output, translator);
+    }
+
+    /** Returns the folder to load: the folder itself, or the checked unpacked copy of a zip. */
+    private static Path unpacked(Path model) throws IOException {
         if (Files.isDirectory(model)) {
-            return loadFolder(model);
+            return model;
         }
         properties(model); // a clear error for a missing file or a zip without serving.properties
         Path cache = privateCache();
@@ -203,7 +219,7 @@ public final class ServingLoader {
                         unpacked, "differs from " + model + " after unpacking");
             }
         }
-        return loadFolder(folderWithProperties(model, unpacked));
+        return folderWithProperties(model, unpacked);
     }
 
     /** Returns the cache folder for this user: created private (0700) and checked before use. */
@@ -295,9 +311,15 @@ public final class ServingLoader {
         }
     }
 
-    private static ZooModel<Image, Classifications> loadFolder(Path folder) throws IOException {
+    private static <I, O> ZooModel<I, O> loadFolder(
+            Path folder, Class<I> input, Class<O> output, Translator<I, O> translator)
+            throws IOException {
         try {
-            return criteria(folder, Image.class, Classifications.class).loadModel();
+            Criteria.Builder<I, O> builder = builder(folder, input, output);
+            if (translator != null) {
+                builder.optTranslator(translator);
+            }
+            return builder.build().loadModel();
         } catch (ModelNotFoundException | MalformedModelException | RuntimeException e) {
             throw new InvalidDataException(
                     folder, "cannot load the exported model (" + e.getMessage() + ")");

@@ -1,7 +1,6 @@
 package de.nnkurs.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -94,50 +93,5 @@ class ImageFilesTest {
                         + ": image header claims 100000×100000 pixels; at most 40 megapixels are"
                         + " accepted",
                 message(file));
-    }
-
-    @Test
-    void lightDigitOnDarkIsKeptAsIs() throws IOException {
-        Path file =
-                png(
-                        "mnist-like.png",
-                        digit(Color.BLACK, Color.WHITE, BufferedImage.TYPE_BYTE_GRAY));
-        ImageFiles.Digit d = ImageFiles.readDigit(file);
-        assertFalse(d.inverted());
-        assertEquals(0, d.image().getRaster().getSample(0, 0, 0));
-    }
-
-    @Test
-    void darkDigitOnLightIsInverted() throws IOException {
-        Path file = png("scan.png", digit(Color.WHITE, Color.BLACK, BufferedImage.TYPE_BYTE_GRAY));
-        ImageFiles.Digit d = ImageFiles.readDigit(file);
-        assertTrue(d.inverted());
-        assertEquals(0, d.image().getRaster().getSample(0, 0, 0), "background now black");
-        assertEquals(255, d.image().getRaster().getSample(20, 20, 0), "ink now white");
-    }
-
-    @Test
-    void colourScanIsInvertedToo() throws IOException {
-        Path file =
-                png(
-                        "scan-rgb.png",
-                        digit(
-                                new Color(240, 236, 228),
-                                Color.DARK_GRAY,
-                                BufferedImage.TYPE_INT_RGB));
-        assertTrue(ImageFiles.readDigit(file).inverted());
-    }
-
-    @Test
-    void transparentBackgroundCountsAsPaper() throws IOException {
-        BufferedImage drawing = new BufferedImage(40, 40, BufferedImage.TYPE_INT_ARGB);
-        Graphics2D g = drawing.createGraphics();
-        g.setColor(Color.BLACK);
-        g.fillRect(17, 8, 6, 24);
-        g.dispose();
-        ImageFiles.Digit d = ImageFiles.readDigit(png("drawing.png", drawing));
-        assertTrue(d.inverted());
-        assertEquals(0, d.image().getRGB(0, 0) & 0xffffff, "paper becomes black");
-        assertEquals(0xffffff, d.image().getRGB(20, 20) & 0xffffff, "ink becomes white");
     }
 }

@@ -6,15 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Model;
-import ai.djl.inference.Predictor;
-import ai.djl.modality.Classifications;
-import ai.djl.modality.cv.Image;
-import ai.djl.modality.cv.ImageFactory;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.repository.zoo.ZooModel;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.Batch;
 import ai.djl.util.Utils;
@@ -157,15 +152,8 @@ class ServingFolderIT {
     }
 
     private static double probabilityOfThree(Path zip) throws Exception {
-        try (ZooModel<Image, Classifications> model = ServingLoader.load(zip);
-                Predictor<Image, Classifications> predictor = model.newPredictor()) {
-            Image image = ImageFactory.getInstance().fromImage(DigitImages.of(mnist.test(), 0));
-            Classifications c = predictor.predict(image);
-            return c.topK(10).stream()
-                    .filter(x -> x.getClassName().equals("3"))
-                    .findFirst()
-                    .orElseThrow()
-                    .getProbability();
+        try (DigitClassifier classifier = DigitClassifier.open(zip)) {
+            return classifier.predict(DigitImages.of(mnist.test(), 0)).probabilities().get(3);
         }
     }
 

@@ -1,5 +1,8 @@
 package de.nnkurs.export;
 
+import ai.djl.modality.Input;
+import ai.djl.modality.Output;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -47,7 +50,9 @@ class ServingLoaderTest {
         // 4 MB of zeros pack into a few KB: a ratio no model file has.
         Path bomb = zip("mnist-0002.params", new byte[4 << 20]);
         InvalidDataException e =
-                assertThrows(InvalidDataException.class, () -> ServingLoader.load(bomb));
+                assertThrows(
+                        InvalidDataException.class,
+                        () -> ServingLoader.load(bomb, Input.class, Output.class, null));
         assertTrue(
                 e.getMessage()
                         .startsWith(bomb + ": entry mnist/mnist-0002.params declares 4194304"),
@@ -59,7 +64,7 @@ class ServingLoaderTest {
         Path zip = ExportedMnist.zip();
         Path folder = ExportedMnist.folder();
         Path cached = ServingLoader.cacheFolder().resolve(Sha256.of(zip));
-        try (var model = ServingLoader.load(zip)) {
+        try (var model = ServingLoader.load(zip, Input.class, Output.class, null)) {
             // unpacked into the cache once
         }
         // Someone overwrites the cached parameters with bytes of the same size.
@@ -80,7 +85,7 @@ class ServingLoaderTest {
 
     @Test
     void theUnpackCacheIsPrivateToItsUser() throws Exception {
-        ServingLoader.load(ExportedMnist.zip()).close();
+        ServingLoader.load(ExportedMnist.zip(), Input.class, Output.class, null).close();
         assertEquals(
                 PosixFilePermissions.fromString("rwx------"),
                 Files.getPosixFilePermissions(ServingLoader.cacheFolder()));
