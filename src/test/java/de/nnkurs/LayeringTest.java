@@ -1,5 +1,6 @@
 package de.nnkurs;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -103,6 +104,27 @@ class LayeringTest {
                 .whereLayer("lesson")
                 .mayNotAccessAnyLayer()
                 .because("the core (data, model, training) must not know its front ends")
+                .check(classes);
+    }
+
+    @Test
+    void theServedTranslatorNeedsOnlyTheJdkAndDjlsApi() {
+        // The export copies de.nnkurs.serving, and nothing else, into the jar DJL Serving loads.
+        classes()
+                .that()
+                .resideInAPackage("de.nnkurs.serving..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage(
+                        "java..",
+                        "javax..",
+                        "de.nnkurs.serving..",
+                        "ai.djl",
+                        "ai.djl.inference..",
+                        "ai.djl.modality..",
+                        "ai.djl.ndarray..",
+                        "ai.djl.translate..",
+                        "ai.djl.util..")
                 .check(classes);
     }
 

@@ -1,9 +1,9 @@
 package de.nnkurs.cli;
 
-import de.nnkurs.serving.Invert;
 import de.nnkurs.data.InvalidDataException;
 import de.nnkurs.export.DigitClassifier;
 import de.nnkurs.io.FileChecks;
+import de.nnkurs.serving.Invert;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -7,10 +7,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.translate.Batchifier;
 import ai.djl.translate.ServingTranslator;
 import ai.djl.translate.TranslatorContext;
-import ai.djl.util.JsonUtils;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -92,11 +90,10 @@ public final class DigitServingTranslator implements ServingTranslator {
             if (failures[i] != null) {
                 output.setCode(400);
                 output.setMessage("Bad Request");
-                Map<String, Object> error = new LinkedHashMap<>();
-                error.put("code", 400);
-                error.put("type", "UnusablePictureException");
-                error.put("message", failures[i]);
-                output.add(JsonUtils.GSON.toJson(error));
+                output.add(
+                        "{\"code\":400,\"type\":\"UnusablePictureException\",\"message\":"
+                                + quoted(failures[i])
+                                + "}");
             } else {
                 output.add(answers.get(i));
             }
@@ -104,6 +101,25 @@ public final class DigitServingTranslator implements ServingTranslator {
             outputs.add(output);
         }
         return outputs;
+    }
+
+    /** A JSON string literal. */
+    static String quoted(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 2).append('"');
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
     }
 
     /** The picture's bytes: the request's {@code data} (the body, or the form's field). */

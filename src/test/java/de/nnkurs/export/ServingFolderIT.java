@@ -77,13 +77,17 @@ class ServingFolderIT {
     }
 
     @Test
-    void folderHoldsParametersPropertiesSynsetAndMetadata() throws IOException {
+    void folderHoldsParametersPropertiesMetadataAndTheTranslatorJar() throws IOException {
         assertEquals(
-                List.of("metadata.json", "mnist-0001.params", "serving.properties", "synset.txt"),
+                List.of("libs", "metadata.json", "mnist-0001.params", "serving.properties"),
                 ExportedMnist.files(ExportedMnist.folder()));
+        assertEquals(
+                List.of("nnkurs-serving.jar"),
+                ExportedMnist.files(ExportedMnist.folder().resolve("libs")));
         String props = Files.readString(ExportedMnist.folder().resolve("serving.properties"));
         assertTrue(props.contains("blockFactory=ai.djl.basicmodelzoo.basic.MlpBlockFactory"));
         assertTrue(props.contains("hidden=64,64,64"));
+        assertTrue(props.contains("translator=de.nnkurs.serving.DigitServingTranslator"));
     }
 
     @Test
@@ -94,10 +98,10 @@ class ServingFolderIT {
             List<String> names = zip.stream().map(e -> e.getName()).sorted().toList();
             assertEquals(
                     List.of(
+                            "libs/nnkurs-serving.jar",
                             "metadata.json",
                             "mnist-0001.params",
-                            "serving.properties",
-                            "synset.txt"),
+                            "serving.properties"),
                     names);
         }
     }
