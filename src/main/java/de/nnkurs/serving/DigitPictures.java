@@ -41,7 +41,7 @@ public final class DigitPictures {
     static final int INK = 128;
 
     /** Where MNIST puts the centre of mass: pixel 14 of 0–27 on each axis. */
-    private static final double CENTRE = 14;
+    private static final long CENTRE = 14;
 
     private DigitPictures() {}
 
@@ -186,7 +186,8 @@ public final class DigitPictures {
     public static Prepared prepare(BufferedImage image, int orientation, Invert invert)
             throws UnusablePictureException {
         Gray gray = orient(gray(image), orientation);
-        boolean inverted = invert == Invert.AUTO && gray.frameMean() > 127;
+        long[] frame = gray.frame();
+        boolean inverted = invert == Invert.AUTO && frame[0] > 127 * frame[1]; // mean above 127
         if (inverted) {
             byte[] v = gray.values;
             for (int i = 0; i < v.length; i++) {
@@ -205,8 +206,8 @@ public final class DigitPictures {
             return values[y * width + x] & 0xFF;
         }
 
-        /** The mean of the outermost frame of pixels (each pixel counted once). */
-        double frameMean() {
+        /** The sum and the count of the outermost frame of pixels (each pixel counted once). */
+        long[] frame() {
             long sum = 0;
             long n = 0;
             for (int x = 0; x < width; x++) {
@@ -228,7 +229,7 @@ public final class DigitPictures {
                     n++;
                 }
             }
-            return (double) sum / n;
+            return new long[] {sum, n};
         }
     }
 
@@ -333,25 +334,31 @@ public final class DigitPictures {
         return new Gray(out, ow, oh);
     }
 
-    /** Stretches the levels, finds the digit's box, scales it into 20×20 and centres it. */
+    /**
+     * Stretches the levels, finds the digit's box, scales it into 20×20 and centres it. All in
+     * integers: every rounding is exact, as the numpy reference computes it.
+     */
     private static byte[] centre(Gray gray) throws UnusablePictureException {
         int w = gray.width;
         int h = gray.height;
-        double bg = gray.frameMean();
+        long[] frame = gray.frame();
+        long sum = frame[0];
+        long n = frame[1]; // bg = sum / n
         int hi = 0;
         for (byte b : gray.values) {
             hi = Math.max(hi, b & 0xFF);
         }
-        if (hi - bg < MIN_CONTRAST) {
+        long range = hi * n - sum; // (hi − bg) · n
+        if (range < MIN_CONTRAST * n) {
             throw new UnusablePictureException(
                     String.format(
                             Locale.ROOT,
                             "no digit found: the picture is one flat shade (its brightest pixel"
                                     + " is %.0f levels above its border; at least %d needed)",
-                            Math.max(0, hi - bg),
+                            Math.max(0, (double) range / n),
                             MIN_CONTRAST));
         }
-        // Levels: the frame becomes black, the brightest pixel white.
+        // Levels: floor((v − bg) · 255 / (hi − bg) + 0.5), clamped; the frame becomes black.
         int[] v = new int[w * h];
         int x0 = w;
         int y0 = h;
@@ -359,10 +366,11 @@ public final class DigitPictures {
         int y1 = -1;
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
-                double s = Math.floor((gray.at(x, y) - bg) * 255 / (hi - bg) + 0.5);
-                int level = (int) Math.max(0, Math.min(255, s));
-                v[y * w + x] = level;
-                if (level >= INK) {
+                long num = (gray.at(x, y) * n - sum) * 255;
+                long level = Math.floorDiv(2 * num + range, 2 * range);
+                int value = (int) Math.max(0, Math.min(255, level));
+                v[y * w + x] = value;
+                if (value >= INK) {
                     x0 = Math.min(x0, x);
                     y0 = Math.min(y0, y);
                     x1 = Math.max(x1, x);
@@ -373,8 +381,8 @@ public final class DigitPictures {
         int bw = x1 - x0 + 1;
         int bh = y1 - y0 + 1;
         int longer = Math.max(bw, bh);
-        int ow = Math.max(1, (int) Math.floor(bw * (double) BOX / longer + 0.5));
-        int oh = Math.max(1, (int) Math.floor(bh * (double) BOX / longer + 0.5));
+        int ow = Math.max(1, (2 * bw * BOX + longer) / (2 * longer));
+        int oh = Math.max(1, (2 * bh * BOX + longer) / (2 * longer));
         int[] box = areaResize(v, w, x0, y0, bw, bh, ow, oh);
 
         // Into 28×28, the box centred, then moved so that the centre of mass is at pixel 14.
@@ -392,8 +400,9 @@ public final class DigitPictures {
             }
         }
         if (mass > 0) {
-            left += (int) Math.floor(CENTRE - (double) mx / mass + 0.5);
-            top += (int) Math.floor(CENTRE - (double) my / mass + 0.5);
+            // floor(14 − m / mass + 0.5), exactly
+            left += (int) Math.floorDiv(2 * (CENTRE * mass - mx) + mass, 2 * mass);
+            top += (int) Math.floorDiv(2 * (CENTRE * mass - my) + mass, 2 * mass);
             left = Math.max(0, Math.min(SIDE - ow, left));
             top = Math.max(0, Math.min(SIDE - oh, top));
         }
@@ -408,38 +417,36 @@ public final class DigitPictures {
 
     /**
      * Scales a box of {@code v} to {@code ow×oh}: each output pixel is the exact area-weighted mean
-     * of the input pixels it covers, rounded half up.
+     * of the input pixels it covers, rounded half up. Lengths are counted in units of 1/{@code ow}
+     * (1/{@code oh}) of a pixel, so every weight is a whole number and the sums are exact.
      */
     private static int[] areaResize(
             int[] v, int stride, int x0, int y0, int bw, int bh, int ow, int oh) {
-        double[][] wx = weights(bw, ow);
-        double[][] wy = weights(bh, oh);
-        // Horizontal pass: each row of the box to ow columns (sums, not yet means).
-        double[] rows = new double[bh * ow];
+        int[][] wx = weights(bw, ow);
+        int[][] wy = weights(bh, oh);
+        long[] rows = new long[bh * ow]; // horizontal pass: weighted sums
         for (int y = 0; y < bh; y++) {
             int base = (y0 + y) * stride + x0;
             for (int j = 0; j < ow; j++) {
-                double[] wj = wx[j];
-                int first = (int) wj[0];
-                double sum = 0;
+                int[] wj = wx[j];
+                long total = 0;
                 for (int k = 1; k < wj.length; k++) {
-                    sum += wj[k] * v[base + first + k - 1];
+                    total += (long) wj[k] * v[base + wj[0] + k - 1];
                 }
-                rows[y * ow + j] = sum;
+                rows[y * ow + j] = total;
             }
         }
-        double area = ((double) bw / ow) * ((double) bh / oh);
+        long area = (long) bw * bh; // each output pixel's weights add up to bw · bh
         int[] out = new int[ow * oh];
         for (int i = 0; i < oh; i++) {
-            double[] wi = wy[i];
-            int first = (int) wi[0];
+            int[] wi = wy[i];
             for (int j = 0; j < ow; j++) {
-                double sum = 0;
+                long total = 0;
                 for (int k = 1; k < wi.length; k++) {
-                    sum += wi[k] * rows[(first + k - 1) * ow + j];
+                    total += wi[k] * rows[(wi[0] + k - 1) * ow + j];
                 }
-                double mean = Math.floor(sum / area + 0.5);
-                out[i * ow + j] = (int) Math.max(0, Math.min(255, mean));
+                long mean = (2 * total + area) / (2 * area);
+                out[i * ow + j] = (int) Math.min(255, mean);
             }
         }
         return out;
@@ -447,20 +454,21 @@ public final class DigitPictures {
 
     /**
      * For each of {@code n} output pixels over {@code size} input pixels: the first input pixel it
-     * covers, then how much of each covered input pixel it covers (0–1).
+     * covers, then how much of each covered input pixel it covers, in units of 1/n pixel (output
+     * pixel i spans [i·size, (i+1)·size), input pixel p spans [p·n, (p+1)·n)).
      */
-    private static double[][] weights(int size, int n) {
-        double scale = (double) size / n;
-        double[][] out = new double[n][];
+    private static int[][] weights(int size, int n) {
+        int[][] out = new int[n][];
         for (int i = 0; i < n; i++) {
-            double from = i * scale;
-            double to = (i + 1) * scale;
-            int first = (int) Math.floor(from);
-            int last = Math.min(size - 1, (int) Math.ceil(to) - 1);
-            double[] w = new double[last - first + 2];
+            long from = (long) i * size;
+            long to = (long) (i + 1) * size;
+            int first = (int) (from / n);
+            int last = (int) ((to - 1) / n);
+            int[] w = new int[last - first + 2];
             w[0] = first;
             for (int p = first; p <= last; p++) {
-                w[p - first + 1] = Math.min(to, p + 1) - Math.max(from, p);
+                w[p - first + 1] =
+                        (int) (Math.min(to, (long) (p + 1) * n) - Math.max(from, (long) p * n));
             }
             out[i] = w;
         }
