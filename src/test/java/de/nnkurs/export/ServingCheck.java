@@ -27,7 +27,7 @@ import java.util.zip.ZipFile;
  * classes: reads {@code serving.properties} into Criteria arguments and options, loads the model
  * with {@code Input}/{@code Output} types and answers each PNG with the server's JSON.
  *
- * <p>Arguments: model folder or zip, a file of length-prefixed PNGs, the output file (one JSON
+ * <p>Arguments: model folder or zip, a file of length-prefixed pictures, the output file (one JSON
  * answer per line). Uses only DJL and the JDK, on purpose.
  */
 public final class ServingCheck {
@@ -40,6 +40,12 @@ public final class ServingCheck {
             throw new IllegalStateException("the project's classes are on this class path");
         } catch (ClassNotFoundException expected) {
             // as on a DJL Serving instance
+        }
+        try {
+            Class.forName("de.nnkurs.serving.DigitServingTranslator");
+            throw new IllegalStateException("the translator is on this class path");
+        } catch (ClassNotFoundException expected) {
+            // DJL must find it in the export's libs/ jar
         }
         Path model = Path.of(args[0]);
         Properties properties = readProperties(model);

@@ -12,7 +12,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.Batch;
-import ai.djl.util.Utils;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -33,16 +32,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipFile;
 
 import javax.imageio.ImageIO;
@@ -196,11 +191,13 @@ class ServingFolderIT {
 
     /** Sends all test images as PNG to a separate JVM that loads the model as DJL Serving does. */
     private void assertServedLikeInProcess(Path model) throws Exception {
-        Path images = tmp.resolve("images.bin");
-        writePngs(images);
-        Path answers = tmp.resolve("answers.txt");
-        runIsolated(model, images, answers);
-        List<String> lines = Files.readAllLines(answers, StandardCharsets.UTF_8);
+        List<byte[]> pngs = new ArrayList<>();
+        for (int i = 0; i < mnist.test().count(); i++) {
+            ByteArrayOutputStream png = new ByteArrayOutputStream();
+            ImageIO.write(DigitImages.of(mnist.test(), i), "png", png);
+            pngs.add(png.toByteArray());
+        }
+        List<String> lines = IsolatedServing.answers(model, pngs, tmp);
         assertEquals(mnist.test().count(), lines.size());
         double worst = 0;
         for (int i = 0; i < lines.size(); i++) {
@@ -226,60 +223,5 @@ class ServingFolderIT {
             }
         }
         assertTrue(worst <= 1e-5, "largest probability difference " + worst);
-    }
-
-    private static void writePngs(Path file) throws IOException {
-        try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(file))) {
-            out.writeInt(mnist.test().count());
-            for (int i = 0; i < mnist.test().count(); i++) {
-                ByteArrayOutputStream png = new ByteArrayOutputStream();
-                ImageIO.write(DigitImages.of(mnist.test(), i), "png", png);
-                out.writeInt(png.size());
-                png.writeTo(out);
-            }
-        }
-    }
-
-    private void runIsolated(Path model, Path images, Path answers) throws Exception {
-        // The check class alone, in a folder of its own: no other class of this project.
-        Path classes = tmp.resolve("check-classes");
-        Path target = classes.resolve("de/nnkurs/export/ServingCheck.class");
-        Files.createDirectories(target.getParent());
-        try (var in = ServingCheck.class.getResourceAsStream("ServingCheck.class")) {
-            Files.copy(in, target);
-        }
-        List<String> classPath = new ArrayList<>();
-        classPath.add(classes.toString());
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            // Failsafe puts the project's own jar on the class path; leave it out too.
-            boolean ownJar = Path.of(entry).getFileName().toString().startsWith("nnkurs");
-            if (entry.endsWith(".jar")
-                    && !ownJar
-                    && !entry.contains("junit")
-                    && !entry.contains("surefire")
-                    && !entry.contains("failsafe")) {
-                classPath.add(entry);
-            }
-        }
-        Path log = tmp.resolve("serving-check.log");
-        Process p =
-                new ProcessBuilder(
-                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                                "-Dai.djl.offline=true",
-                                // A fresh cache: DJL keys unpacked zips by path, not content.
-                                "-DDJL_CACHE_DIR=" + tmp.resolve("djl-cache"),
-                                "-DENGINE_CACHE_DIR=" + Utils.getEngineCacheDir(),
-                                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                                "-cp",
-                                String.join(File.pathSeparator, classPath),
-                                ServingCheck.class.getName(),
-                                model.toAbsolutePath().toString(),
-                                images.toString(),
-                                answers.toString())
-                        .redirectErrorStream(true)
-                        .redirectOutput(log.toFile())
-                        .start();
-        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "serving check did not finish");
-        assertEquals(0, p.exitValue(), Files.readString(log));
     }
 }
