@@ -119,4 +119,24 @@ class ServingLoaderTest {
                 assertThrows(InvalidDataException.class, () -> ServingLoader.properties(file));
         assertTrue(e.getMessage().contains("a serving.properties has at most"), e.getMessage());
     }
+
+    @Test
+    void anExportOfAnEarlierVersionIsRefusedSayingToExportAgain() throws Exception {
+        Path old = tmp.resolve("old").resolve("mnist");
+        Files.createDirectories(old);
+        Files.writeString(
+                old.resolve("serving.properties"),
+                "engine=PyTorch\n"
+                        + "blockFactory=ai.djl.basicmodelzoo.basic.MlpBlockFactory\n"
+                        + "translatorFactory=ai.djl.modality.cv.translator"
+                        + ".ImageClassificationTranslatorFactory\n");
+        InvalidDataException e =
+                assertThrows(InvalidDataException.class, () -> DigitClassifier.open(old));
+        assertEquals(
+                old
+                        + ": exported by an earlier nnkurs, for DJL's image translator (which"
+                        + " neither inverts nor centres the digit); export it again with nnkurs"
+                        + " export",
+                e.getMessage());
+    }
 }
