@@ -78,10 +78,31 @@ public final class DigitPictures {
             return "Prepared[" + SIDE + "×" + SIDE + (inverted ? ", inverted]" : "]");
         }
 
-        /** Returns the picture as an 8-bit gray image, e.g. to show it. */
+        /** Returns the picture as a 28×28 8-bit gray image. */
         public BufferedImage toImage() {
-            BufferedImage image = new BufferedImage(SIDE, SIDE, BufferedImage.TYPE_BYTE_GRAY);
-            image.getRaster().setDataElements(0, 0, SIDE, SIDE, pixels.clone());
+            return toImage(1);
+        }
+
+        /**
+         * Returns the picture as an 8-bit gray image, each pixel a square of {@code scale}×{@code
+         * scale}, e.g. to show it.
+         *
+         * @param scale 1–64
+         * @return a {@code 28·scale} square image
+         */
+        public BufferedImage toImage(int scale) {
+            if (scale < 1 || scale > 64) {
+                throw new IllegalArgumentException("scale " + scale + ": expected 1 to 64");
+            }
+            int side = SIDE * scale;
+            byte[] big = new byte[side * side];
+            for (int y = 0; y < side; y++) {
+                for (int x = 0; x < side; x++) {
+                    big[y * side + x] = pixels[(y / scale) * SIDE + x / scale];
+                }
+            }
+            BufferedImage image = new BufferedImage(side, side, BufferedImage.TYPE_BYTE_GRAY);
+            image.getRaster().setDataElements(0, 0, side, side, big);
             return image;
         }
     }
