@@ -55,6 +55,15 @@ public final class ServingFolder {
     /** Where {@code export} puts its folders unless told: beside {@code models/mnist}. */
     public static final Path DEFAULT_ROOT = Path.of("models", "serving");
 
+    /** DJL Serving's workers for the model (minWorkers = maxWorkers), by measurement. */
+    static final int WORKERS = 2;
+
+    /** DJL Serving's dynamic batching: the largest batch, by measurement. */
+    static final int BATCH_SIZE = 32;
+
+    /** DJL Serving's dynamic batching: how long a request waits for others, by measurement. */
+    static final int BATCH_DELAY_MS = 1;
+
     /** The folder DJL Serving searches for the translator's jar. */
     public static final String LIBS = "libs";
 
@@ -340,6 +349,19 @@ public final class ServingFolder {
                 DigitTranslator.MEAN + "=" + Lesson.NORMALIZE_MEAN,
                 DigitTranslator.STD + "=" + Lesson.NORMALIZE_STD,
                 DigitTranslator.TOP_K + "=" + DigitClassifier.TOP,
+                "# DJL Serving: two workers, requests batched (up to "
+                        + BATCH_SIZE
+                        + ", waiting at"
+                        + " most "
+                        + BATCH_DELAY_MS
+                        + " ms for more).",
+                "# Chosen with scripts/serve-bench (docs/serving.md): without batching, some"
+                        + " requests waited 1-6 s",
+                "# at 16 or more concurrent clients.",
+                "minWorkers=" + WORKERS,
+                "maxWorkers=" + WORKERS,
+                "batch_size=" + BATCH_SIZE,
+                "max_batch_delay=" + BATCH_DELAY_MS,
                 "");
     }
 
