@@ -64,6 +64,9 @@ public final class ServingFolder {
     /** DJL Serving's dynamic batching: how long a request waits for others, by measurement. */
     static final int BATCH_DELAY_MS = 1;
 
+    /** What a served model's name may be: it goes into serving.properties and URLs. */
+    private static final Pattern SERVED_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
     /** The folder DJL Serving searches for the translator's jar. */
     public static final String LIBS = "libs";
 
@@ -102,6 +105,7 @@ public final class ServingFolder {
                             + ": the model store needs a parent folder, which takes its zips and"
                             + " work folder");
         }
+        String name = servedName(trainedDir);
         ModelMetadata meta = ModelFolder.readMetadata(trainedDir);
         int[] hidden;
         try {
@@ -114,8 +118,6 @@ public final class ServingFolder {
             throw new InvalidDataException(
                     trainedDir, "unusable architecture in metadata.json (" + e.getMessage() + ")");
         }
-        // The folder's own name, not the one in metadata.json: a renamed copy exports as itself.
-        String name = trainedDir.toAbsolutePath().normalize().getFileName().toString();
         Path folder = root.resolve(name);
         if (folder.toAbsolutePath().normalize().equals(trainedDir.toAbsolutePath().normalize())) {
             throw new InvalidDataException(
@@ -289,6 +291,43 @@ public final class ServingFolder {
         Path parent = trainedDir.normalize().getParent();
         return (parent != null ? parent : trainedDir.toAbsolutePath().normalize().getParent())
                 .resolve("serving");
+    }
+
+    /**
+     * Returns the name a trained folder is served under: the folder's own name, not the one in
+     * {@code metadata.json}, so that a renamed copy exports as itself. It goes into {@code
+     * serving.properties} and DJL Serving's URLs, so only letters, digits, {@code .}, {@code _} and
+     * {@code -} are accepted: a line break or a backslash would add or change settings there.
+     *
+     * @param trainedDir the trained model's folder
+     * @return its name
+     * @throws InvalidDataException naming the folder (line breaks made visible) otherwise
+     */
+    public static String servedName(Path trainedDir) throws InvalidDataException {
+        Path file = trainedDir.toAbsolutePath().normalize().getFileName();
+        String name = file == null ? "" : file.toString();
+        if (!SERVED_NAME.matcher(name).matches()) {
+            throw new InvalidDataException(
+                    printable(trainedDir.toString()),
+                    "the folder's name cannot name a served model: use letters, digits, '.', '_'"
+                            + " and '-', starting with a letter or digit");
+        }
+        return name;
+    }
+
+    /** A name as Java would write it in a string literal: line breaks and the like made visible. */
+    private static String printable(String name) {
+        StringBuilder out = new StringBuilder("\"");
+        for (char c : name.toCharArray()) {
+            if (c == '\\' || c == '"') {
+                out.append('\\').append(c);
+            } else if (c < 0x20 || c == 0x7f) {
+                out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.append('"').toString();
     }
 
     /**

@@ -4,6 +4,7 @@ import ai.djl.Model;
 import ai.djl.nn.Block;
 
 import de.nnkurs.InvalidSettingException;
+import de.nnkurs.data.InvalidDataException;
 import de.nnkurs.data.MnistData;
 import de.nnkurs.data.OrderFile;
 import de.nnkurs.data.Sampler;
@@ -325,6 +326,11 @@ public final class TrainingRun {
                         "export", "needs a model folder to export (output); a dry run saves none");
             }
             ServingFolder.check(architecture);
+            try {
+                ServingFolder.servedName(saveTo);
+            } catch (InvalidDataException e) {
+                throw new InvalidSettingException("output", e.getMessage());
+            }
         }
         if (settings.loss() == LossKind.SLIDE_CE && architecture.variant() == Variant.LOGITS) {
             throw new InvalidSettingException(

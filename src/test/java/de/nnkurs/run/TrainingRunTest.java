@@ -284,6 +284,24 @@ class TrainingRunTest {
     }
 
     @Test
+    void exportingUnderANameThatWouldInjectServingSettingsIsRefusedBeforeTraining() {
+        Path dir = tmp.resolve("k2\nengine=OnnxRuntime");
+        InvalidSettingException e =
+                assertThrows(
+                        InvalidSettingException.class,
+                        () -> TrainingRun.lesson().saveTo(dir).exportForServing().check());
+        assertEquals("output", e.setting());
+        assertEquals(
+                "output \""
+                        + tmp
+                        + "/k2\\u000aengine=OnnxRuntime\": the folder's name cannot name a"
+                        + " served model: use letters, digits, '.', '_' and '-', starting with a"
+                        + " letter or digit",
+                e.getMessage());
+        assertFalse(Files.exists(dir));
+    }
+
+    @Test
     void resumingWithoutACheckpointIsRefusedNamingTheFolder() {
         Path dir = tmp.resolve("mnist");
         InvalidSettingException e =
