@@ -47,6 +47,7 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path model = served.require(spec);
         Evaluation.checkMaxMisclassified(maxMisclassified);
+        Evaluation.checkOutput(output); // before 10,000 pictures are classified, not after
         data.check();
         PrintWriter console = spec.commandLine().getOut();
         MnistSplit test = data.load(spec).test();

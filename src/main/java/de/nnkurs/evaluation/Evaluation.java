@@ -4,6 +4,7 @@ import de.nnkurs.InvalidSettingException;
 import de.nnkurs.ProgressListener;
 import de.nnkurs.data.MnistSplit;
 import de.nnkurs.export.DigitClassifier;
+import de.nnkurs.io.FileChecks;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -70,6 +71,25 @@ public record Evaluation(MnistSplit split, int[] predicted, ConfusionMatrix matr
     }
 
     /**
+     * Fails unless the pictures can go into {@code dir}: an existing folder, or a new one in a
+     * writable place. Cheap, so that a front end checks it before classifying 10,000 pictures.
+     *
+     * @param dir the folder for the pictures
+     * @throws InvalidSettingException (setting {@code output}) naming the folder otherwise
+     */
+    public static void checkOutput(Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new InvalidSettingException(
+                    "output", dir + ": exists and is not a folder; the pictures go into a folder");
+        }
+        if (!Files.exists(dir)) {
+            FileChecks.writable("output", dir);
+        } else if (!Files.isWritable(dir)) {
+            throw new InvalidSettingException("output", dir + ": cannot write there");
+        }
+    }
+
+    /**
      * Draws the confusion matrix and a grid of misclassified digits as PNG files.
      *
      * @param dir the folder to write {@value #MATRIX_PNG} and {@value #MISCLASSIFIED_PNG} into
@@ -80,6 +100,7 @@ public record Evaluation(MnistSplit split, int[] predicted, ConfusionMatrix matr
      */
     public Path writePictures(Path dir, String title, int maxMisclassified) throws IOException {
         checkMaxMisclassified(maxMisclassified);
+        checkOutput(dir);
         Files.createDirectories(dir);
         EvaluationPictures.confusionMatrix(matrix, dir.resolve(MATRIX_PNG), title);
         EvaluationPictures.misclassified(

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -54,5 +55,28 @@ class EvaluateCommandTest extends CommandLineTest {
     void aMissingModelIsAUsageError() {
         assertEquals(2, run("evaluate", "--model", tmp.resolve("none").toString()));
         assertEquals(1, err.toString().lines().count(), err.toString());
+    }
+
+    @Test
+    void anOutputThatIsAFileIsRefusedBeforeAnythingIsClassified() throws IOException {
+        Path file = Files.writeString(tmp.resolve("results.txt"), "keep me");
+        int code =
+                run(
+                        "evaluate",
+                        "--model",
+                        ExportedMnist.folder().toString(),
+                        "--data-dir",
+                        MnistSlice.dir().toString(),
+                        "--output",
+                        file.toString());
+        assertEquals(2, code);
+        assertEquals(
+                "nnkurs evaluate: --output "
+                        + file
+                        + ": exists and is not a folder; the pictures go into a folder (see"
+                        + " 'nnkurs evaluate --help')",
+                err.toString().strip());
+        assertEquals("", out.toString(), "nothing was classified");
+        assertEquals("keep me", Files.readString(file));
     }
 }
