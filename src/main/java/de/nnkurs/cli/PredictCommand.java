@@ -46,7 +46,9 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path model = served.require(spec);
         for (Path file : images) {
-            FileChecks.existingFile("IMAGE", file); // cheap, so before the model loads
+            // Cheap, so before the model loads; a pipe or a device is refused when it is read,
+            // and the other pictures are still classified.
+            FileChecks.exists("IMAGE", file);
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();

@@ -21,10 +21,22 @@ public final class FileChecks {
 
     /** Fails unless {@code file} exists as a regular file. */
     public static void existingFile(String setting, Path file) {
+        exists(setting, file);
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidSettingException(
+                    setting, file + ": not a regular file (a pipe or a device); expected a file");
+        }
+    }
+
+    /**
+     * Fails unless something other than a folder exists at {@code file}; whether it can be read as
+     * a file is for its reader to say.
+     */
+    public static void exists(String setting, Path file) {
         if (Files.isDirectory(file)) {
             throw new InvalidSettingException(setting, file + ": is a folder, not a file");
         }
-        if (!Files.isRegularFile(file)) {
+        if (!Files.exists(file)) {
             throw new InvalidSettingException(setting, file + ": no such file");
         }
     }

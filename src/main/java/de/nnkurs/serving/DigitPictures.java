@@ -40,6 +40,9 @@ public final class DigitPictures {
     /** Pixels at least this bright (after the levels are stretched) make up the digit's box. */
     static final int INK = 128;
 
+    /** Pixels converted to gray per step: bounds the buffer for very wide pictures. */
+    private static final int CHUNK = 4096;
+
     /** Where MNIST puts the centre of mass: pixel 14 of 0–27 on each axis. */
     private static final long CENTRE = 14;
 
@@ -170,6 +173,9 @@ public final class DigitPictures {
                 }
                 try {
                     return reader.read(0);
+                } catch (OutOfMemoryError e) {
+                    throw new UnusablePictureException(
+                            "cannot decode the image (" + detail(new IOException(e)) + ")");
                 } catch (IOException | RuntimeException e) {
                     throw new UnusablePictureException(
                             "cannot decode the image (" + detail(e) + ")");
@@ -267,30 +273,38 @@ public final class DigitPictures {
             int shift = Math.max(0, model.getComponentSize(0) - 8);
             boolean alpha = raster.getNumBands() == 2;
             int alphaMax = alpha ? (1 << model.getComponentSize(1)) - 1 : 1;
-            int[] row = new int[w * raster.getNumBands()];
+            int bands = raster.getNumBands();
+            int[] row = new int[Math.min(w, CHUNK) * bands];
             for (int y = 0; y < h; y++) {
-                raster.getPixels(0, y, w, 1, row);
-                for (int x = 0; x < w; x++) {
-                    int v = row[x * raster.getNumBands()] >> shift;
-                    if (alpha) {
-                        int a = row[x * 2 + 1] * 255 / alphaMax;
-                        v = onWhite(v, a);
+                for (int x0 = 0; x0 < w; x0 += CHUNK) {
+                    int n = Math.min(CHUNK, w - x0);
+                    raster.getPixels(x0, y, n, 1, row);
+                    for (int i = 0; i < n; i++) {
+                        int v = row[i * bands] >> shift;
+                        if (alpha) {
+                            v = onWhite(v, row[i * 2 + 1] * 255 / alphaMax);
+                        }
+                        out[y * w + x0 + i] = (byte) v;
                     }
-                    out[y * w + x] = (byte) v;
                 }
             }
             return new Gray(out, w, h);
         }
-        int[] argb = new int[w];
+        // In pieces of a row: a 1×40,000,000 picture must not need a 160 MB buffer here.
+        int[] argb = new int[Math.min(w, CHUNK)];
         for (int y = 0; y < h; y++) {
-            image.getRGB(0, y, w, 1, argb, 0, w);
-            for (int x = 0; x < w; x++) {
-                int p = argb[x];
-                int a = p >>> 24;
-                int r = onWhite((p >> 16) & 0xFF, a);
-                int g = onWhite((p >> 8) & 0xFF, a);
-                int b = onWhite(p & 0xFF, a);
-                out[y * w + x] = (byte) ((r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16);
+            for (int x0 = 0; x0 < w; x0 += CHUNK) {
+                int n = Math.min(CHUNK, w - x0);
+                image.getRGB(x0, y, n, 1, argb, 0, n);
+                for (int i = 0; i < n; i++) {
+                    int p = argb[i];
+                    int a = p >>> 24;
+                    int r = onWhite((p >> 16) & 0xFF, a);
+                    int g = onWhite((p >> 8) & 0xFF, a);
+                    int b = onWhite(p & 0xFF, a);
+                    out[y * w + x0 + i] =
+                            (byte) ((r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16);
+                }
             }
         }
         return new Gray(out, w, h);
@@ -380,7 +394,7 @@ public final class DigitPictures {
                             MIN_CONTRAST));
         }
         // Levels: floor((v − bg) · 255 / (hi − bg) + 0.5), clamped; the frame becomes black.
-        int[] v = new int[w * h];
+        byte[] v = new byte[w * h]; // bytes, not ints: a 40-megapixel picture stays at 40 MB
         int x0 = w;
         int y0 = h;
         int x1 = -1;
@@ -390,7 +404,7 @@ public final class DigitPictures {
                 long num = (gray.at(x, y) * n - sum) * 255;
                 long level = Math.floorDiv(2 * num + range, 2 * range);
                 int value = (int) Math.max(0, Math.min(255, level));
-                v[y * w + x] = value;
+                v[y * w + x] = (byte) value;
                 if (value >= INK) {
                     x0 = Math.min(x0, x);
                     y0 = Math.min(y0, y);
@@ -442,7 +456,7 @@ public final class DigitPictures {
      * (1/{@code oh}) of a pixel, so every weight is a whole number and the sums are exact.
      */
     private static int[] areaResize(
-            int[] v, int stride, int x0, int y0, int bw, int bh, int ow, int oh) {
+            byte[] v, int stride, int x0, int y0, int bw, int bh, int ow, int oh) {
         int[][] wx = weights(bw, ow);
         int[][] wy = weights(bh, oh);
         long[] rows = new long[bh * ow]; // horizontal pass: weighted sums
@@ -452,7 +466,7 @@ public final class DigitPictures {
                 int[] wj = wx[j];
                 long total = 0;
                 for (int k = 1; k < wj.length; k++) {
-                    total += (long) wj[k] * v[base + wj[0] + k - 1];
+                    total += (long) wj[k] * (v[base + wj[0] + k - 1] & 0xFF);
                 }
                 rows[y * ow + j] = total;
             }
@@ -519,6 +533,15 @@ public final class DigitPictures {
     }
 
     private static String detail(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError) {
+                return String.format(
+                        Locale.ROOT,
+                        "not enough memory to decode it in this Java's %d MB heap; give Java more"
+                                + " with -Xmx or send a smaller picture",
+                        Runtime.getRuntime().maxMemory() >> 20);
+            }
+        }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

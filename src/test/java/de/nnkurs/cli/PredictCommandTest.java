@@ -17,6 +17,8 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import javax.imageio.ImageIO;
 
@@ -146,5 +148,50 @@ class PredictCommandTest extends CommandLineTest {
         assertEquals(
                 2, run("predict", "--model", ExportedMnist.folder().toString(), tmp.toString()));
         assertTrue(err.toString().contains(tmp + ": is a folder, not a file"), err.toString());
+    }
+
+    @Test
+    void aPipeAndADeviceAreRefusedAndTheOtherPicturesAreStillClassified() throws Exception {
+        Path fifo = tmp.resolve("drawing.png");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        Path png = picture(0, false, "png");
+        int code =
+                run(
+                        "predict",
+                        "--model",
+                        ExportedMnist.folder().toString(),
+                        fifo.toString(),
+                        "/dev/zero",
+                        png.toString());
+        assertEquals(1, code, err.toString());
+        assertEquals(
+                "nnkurs predict: "
+                        + fifo
+                        + ": not a regular file (a folder, a pipe or a device); expected a"
+                        + " picture\n"
+                        + "nnkurs predict: /dev/zero: not a regular file (a folder, a pipe or a"
+                        + " device); expected a picture",
+                err.toString().strip());
+        assertTrue(out.toString().startsWith(png + ":  " + label(0) + " ("), out.toString());
+    }
+
+    @Test
+    void aJpegStoredRotatedWithAnExifTagIsAnsweredAsTheUprightOne() throws Exception {
+        // The same drawn 7, stored with each EXIF orientation (scripts/make_photo_fixtures.py).
+        Path cases =
+                Path.of(getClass().getResource("/photos/cases/orient-1.jpg").toURI()).getParent();
+        List<String> args =
+                new ArrayList<>(List.of("predict", "--model", ExportedMnist.folder().toString()));
+        for (int o = 1; o <= 8; o++) {
+            args.add(cases.resolve("orient-" + o + ".jpg").toString());
+        }
+        assertEquals(0, run(args.toArray(String[]::new)), err.toString());
+        List<String> answers =
+                out.toString()
+                        .lines()
+                        .map(l -> l.substring(l.indexOf(':') + 1, l.indexOf('(')))
+                        .toList();
+        assertEquals(8, answers.size(), out.toString());
+        assertEquals(List.of("  7 "), answers.stream().distinct().toList(), out.toString());
     }
 }
