@@ -51,13 +51,24 @@ public enum MnistFile {
      *
      * @param dir the data folder
      * @return the file
-     * @throws InvalidDataException if no candidate exists
+     * @throws InvalidDataException if no candidate exists, or one exists that is not a regular file
      */
     public Path locate(Path dir) throws IOException {
+        Path strange = null;
         for (Path candidate : candidates(dir)) {
             if (Files.isRegularFile(candidate)) {
                 return candidate;
             }
+            if (strange == null && Files.exists(candidate)) {
+                strange = candidate;
+            }
+        }
+        if (strange != null) {
+            // A pipe or a device would block or never end when read: name it instead.
+            throw new InvalidDataException(
+                    strange,
+                    "not a regular file (a folder, a pipe or a device); expected MNIST's "
+                            + fileName);
         }
         throw new InvalidDataException(
                 dir, "no " + fileName + " (or " + fileName + ".gz) in this folder");

@@ -77,6 +77,23 @@ class MnistDataTest {
     }
 
     @Test
+    void aPipeInPlaceOfADataFileIsNamedInsteadOfReadForever() throws Exception {
+        IdxFixtures.writeMnistFolder(dir, 30, 20, false);
+        Path labels = dir.resolve("t10k-labels-idx1-ubyte");
+        Files.delete(labels);
+        assertEquals(0, new ProcessBuilder("mkfifo", labels.toString()).start().waitFor());
+
+        InvalidDataException e =
+                assertThrows(InvalidDataException.class, () -> MnistData.load(dir));
+
+        assertEquals(
+                labels
+                        + ": not a regular file (a folder, a pipe or a device); expected MNIST's"
+                        + " t10k-labels-idx1-ubyte",
+                e.getMessage());
+    }
+
+    @Test
     void rejectsImageLabelCountMismatchNamingTheLabelsFileAndBothCounts() throws IOException {
         IdxFixtures.writeMnistFolder(dir, 30, 20, false);
         Path labels = dir.resolve("train-labels-idx1-ubyte");
