@@ -13,6 +13,7 @@ import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Turns any picture of one digit into the 28×28 picture MNIST's network expects: EXIF orientation
@@ -138,9 +139,11 @@ public final class DigitPictures {
         if (data.length == 0) {
             throw new UnusablePictureException("empty: no picture");
         }
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(data))) {
-            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
-            if (readers == null || !readers.hasNext()) {
+        // In memory: ImageIO's default would cache the stream in a temporary file.
+        try (ImageInputStream in =
+                new MemoryCacheImageInputStream(new ByteArrayInputStream(data))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
                 String known = unsupportedFormat(data);
                 throw new UnusablePictureException(
                         known == null
