@@ -72,6 +72,13 @@ public final class DigitClassifier implements AutoCloseable {
      *     earlier version that served through DJL's image translator
      */
     public static DigitClassifier open(Path exported) throws IOException {
+        // An export replacing the folder meanwhile waits: properties and parameters agree.
+        try (var reading = ServingLoader.reading(exported)) {
+            return openLocked(exported);
+        }
+    }
+
+    private static DigitClassifier openLocked(Path exported) throws IOException {
         Properties properties = ServingLoader.properties(exported);
         String translator = properties.getProperty("translator", "");
         if (!translator.equals(DigitServingTranslator.class.getName())) {

@@ -3,6 +3,7 @@ package de.nnkurs.export;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 
@@ -30,6 +31,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -108,6 +110,7 @@ public final class ModelFolder {
         }
         FileChecks.replaceable(setting, dir, ModelFolder::strangers, "a model folder");
         FileChecks.writable(setting, dir);
+        AtomicDirectory.checkReplaceable(setting, dir);
     }
 
     /**
@@ -260,6 +263,14 @@ public final class ModelFolder {
      * @throws IOException if the folder, metadata or parameters are missing or malformed
      */
     public static Model load(Path dir) throws IOException {
+        // A writer swaps the whole folder; under the readers' lock, the metadata and the
+        // parameters read here are of one version.
+        try (AtomicDirectory.Lock reading = AtomicDirectory.shared(dir)) {
+            return loadLocked(dir);
+        }
+    }
+
+    private static Model loadLocked(Path dir) throws IOException {
         ModelMetadata meta = readMetadata(dir);
         Architecture architecture;
         try {
@@ -280,7 +291,28 @@ public final class ModelFolder {
             for (Parameter p : model.getBlock().getParameters().values()) {
                 Models.overwrite(p, Float.NaN);
             }
-            model.load(dir, meta.name());
+            Map<String, Shape> needed = new LinkedHashMap<>();
+            StateDict.parameters(model.getBlock())
+                    .forEach((k, p) -> needed.put(k, p.getArray().getShape()));
+            checkAgainst(params, meta, needed, arrays(params));
+            try {
+                model.load(dir, meta.name());
+            } catch (MalformedModelException | IOException | RuntimeException e) {
+                if (e instanceof java.io.EOFException) {
+                    throw e;
+                }
+                String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                throw new InvalidDataException(
+                        params,
+                        "does not hold the parameters of "
+                                + ModelMetadata.FILE_NAME
+                                + "'s "
+                                + describe(meta)
+                                + " network ("
+                                + why
+                                + ")");
+            }
+            checkShapes(params, meta, needed, StateDict.parameters(model.getBlock()));
             String bad = firstNonFinite(model.getBlock());
             if (bad != null) {
                 throw new InvalidDataException(
@@ -297,6 +329,216 @@ public final class ModelFolder {
             throw new InvalidDataException(
                     params, "cannot load the parameters: truncated or corrupt (" + why + ")");
         }
+    }
+
+    /**
+     * Fails unless every loaded parameter has the shape the declared architecture needs: DJL reads
+     * an array of any shape into a parameter, so weights of another network would load silently.
+     */
+    private static void checkShapes(
+            Path params, ModelMetadata meta, Map<String, Shape> needed, Map<String, Parameter> got)
+            throws InvalidDataException {
+        for (Map.Entry<String, Shape> e : needed.entrySet()) {
+            Parameter p = got.get(e.getKey());
+            Shape loaded = p == null || p.getArray() == null ? null : p.getArray().getShape();
+            if (!e.getValue().equals(loaded)) {
+                throw new InvalidDataException(
+                        params,
+                        e.getKey()
+                                + " is "
+                                + (loaded == null ? "missing" : shape(loaded))
+                                + ", "
+                                + ModelMetadata.FILE_NAME
+                                + "'s "
+                                + describe(meta)
+                                + " needs "
+                                + shape(e.getValue()));
+            }
+        }
+    }
+
+    /** One array of a DJL parameters file, as its header says. */
+    record StoredArray(String name, Shape shape) {}
+
+    /** The most dimensions an array header may declare. */
+    private static final int MAX_DIMENSIONS = 8;
+
+    /**
+     * Lists the arrays of a DJL {@code .params} file from their headers ({@code NDAR}, version,
+     * name, {@code DENSE}, data type, shape, byte order, data length), skipping their data, and
+     * checks each one's data against the file's length: a file cut short is told from one that
+     * holds another network.
+     *
+     * @param params the parameters file
+     * @return the arrays in file order
+     * @throws InvalidDataException if the file is cut short or a header is unusable
+     */
+    static List<StoredArray> arrays(Path params) throws IOException {
+        byte[] data = Files.readAllBytes(params); // a model folder's parameters: a few MB
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(data);
+        byte[] magic = {0, 4, 'N', 'D', 'A', 'R'};
+        List<StoredArray> found = new java.util.ArrayList<>();
+        int from = 0;
+        while (true) {
+            int at = indexOf(data, magic, from);
+            if (at < 0) {
+                return found;
+            }
+            try {
+                in.position(at + magic.length);
+                int version = in.getInt();
+                if (version < 2 || version > 3) {
+                    throw new InvalidDataException(
+                            params, "array " + (found.size() + 1) + " has version " + version);
+                }
+                String name = in.get() != 0 ? utf(in) : "";
+                utf(in); // DENSE
+                String type = utf(in);
+                int dims = in.getInt();
+                if (dims < 0 || dims > MAX_DIMENSIONS) {
+                    throw new InvalidDataException(
+                            params, name + " declares " + dims + " dimensions");
+                }
+                long[] shape = new long[dims];
+                for (int i = 0; i < dims; i++) {
+                    shape[i] = in.getLong();
+                }
+                int layout = in.getInt();
+                if (layout < 0 || layout > MAX_DIMENSIONS) {
+                    throw new InvalidDataException(params, name + " declares a bad layout");
+                }
+                in.position(in.position() + 2 * layout + 1); // layout chars, byte order
+                int length = in.getInt();
+                if (length < 0 || length > in.remaining()) {
+                    throw new InvalidDataException(
+                            params,
+                            "truncated: "
+                                    + name
+                                    + " ("
+                                    + type
+                                    + ") declares "
+                                    + length
+                                    + " bytes, "
+                                    + in.remaining()
+                                    + " are left in the file");
+                }
+                found.add(new StoredArray(name, new Shape(shape)));
+                from = in.position() + length;
+            } catch (java.nio.BufferUnderflowException | IllegalArgumentException e) {
+                throw new InvalidDataException(
+                        params,
+                        "truncated: the file ends inside the header of array "
+                                + (found.size() + 1));
+            }
+        }
+    }
+
+    private static String utf(java.nio.ByteBuffer in) {
+        int n = Short.toUnsignedInt(in.getShort());
+        byte[] text = new byte[n];
+        in.get(text);
+        return new String(text, StandardCharsets.UTF_8);
+    }
+
+    private static int indexOf(byte[] data, byte[] what, int from) {
+        outer:
+        for (int i = from; i <= data.length - what.length; i++) {
+            for (int j = 0; j < what.length; j++) {
+                if (data[i + j] != what[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    /**
+     * Fails unless the file's arrays are, in order, the parameters the declared architecture needs,
+     * with their names and shapes, naming the first that differs.
+     */
+    private static void checkAgainst(
+            Path params, ModelMetadata meta, Map<String, Shape> needed, List<StoredArray> stored)
+            throws InvalidDataException {
+        List<Map.Entry<String, Shape>> wanted = List.copyOf(needed.entrySet());
+        String declared = ModelMetadata.FILE_NAME + "'s " + describe(meta);
+        for (int i = 0; i < Math.min(wanted.size(), stored.size()); i++) {
+            String key = wanted.get(i).getKey();
+            Shape shape = wanted.get(i).getValue();
+            StoredArray got = stored.get(i);
+            String field = key.substring(key.indexOf('.') + 1);
+            if (!field.equals(got.name())) {
+                throw new InvalidDataException(
+                        params,
+                        "parameter "
+                                + (i + 1)
+                                + " is "
+                                + got.name()
+                                + " "
+                                + shape(got.shape())
+                                + ", "
+                                + declared
+                                + " needs "
+                                + key
+                                + " "
+                                + shape(shape));
+            }
+            if (!shape.equals(got.shape())) {
+                throw new InvalidDataException(
+                        params,
+                        key
+                                + " is "
+                                + shape(got.shape())
+                                + ", "
+                                + declared
+                                + " needs "
+                                + shape(shape));
+            }
+        }
+        if (stored.size() < wanted.size()) {
+            Map.Entry<String, Shape> missing = wanted.get(stored.size());
+            throw new InvalidDataException(
+                    params,
+                    "holds "
+                            + stored.size()
+                            + " parameters, "
+                            + declared
+                            + " needs "
+                            + wanted.size()
+                            + " ("
+                            + missing.getKey()
+                            + " "
+                            + shape(missing.getValue())
+                            + " is missing)");
+        }
+        if (stored.size() > wanted.size()) {
+            throw new InvalidDataException(
+                    params,
+                    "holds "
+                            + stored.size()
+                            + " parameters, "
+                            + declared
+                            + " needs "
+                            + wanted.size());
+        }
+    }
+
+    /**
+     * The architecture as metadata.json declares it, e.g. {@code 784-32-10} or {@code 784-64-10
+     * prelu}.
+     */
+    private static String describe(ModelMetadata meta) {
+        String activation = meta.activation() == null ? "relu" : meta.activation();
+        return meta.architecture() + (activation.equals("relu") ? "" : " " + activation);
+    }
+
+    /** A shape as PyTorch prints it: {@code (64, 784)}. */
+    static String shape(Shape shape) {
+        StringBuilder out = new StringBuilder("(");
+        for (int i = 0; i < shape.dimension(); i++) {
+            out.append(i == 0 ? "" : ", ").append(shape.get(i));
+        }
+        return out.append(")").toString();
     }
 
     /** Returns the name of the first parameter holding NaN or an infinity, or null. */
@@ -332,6 +574,10 @@ public final class ModelFolder {
                             : found.size() + " parameter files; a model folder has one");
         }
         Path params = found.get(0);
+        String special = FileChecks.special(params);
+        if (special != null) {
+            throw new InvalidDataException(params, special + "; not opened");
+        }
         byte[] head = new byte[4];
         int n;
         try (InputStream in = Files.newInputStream(params)) {

@@ -106,6 +106,54 @@ public final class ServingFolder {
                             + " work folder");
         }
         String name = servedName(trainedDir);
+        Path folder = root.resolve(name);
+        refuseInside(trainedDir, root, folder);
+        // The trained folder's files are read in several steps: under its readers' lock, a train
+        // replacing it meanwhile waits, and all of them are of one version.
+        try (AtomicDirectory.Lock reading = AtomicDirectory.shared(trainedDir)) {
+            return exportLocked(trainedDir, root, name, folder);
+        }
+    }
+
+    /**
+     * Refuses an output inside the trained model's folder: the model folder would then hold an
+     * export, and train would no longer take it as a model folder.
+     */
+    private static void refuseInside(Path trainedDir, Path root, Path folder) {
+        Path trained = resolved(trainedDir);
+        for (Path written : List.of(root, zipFor(folder), scratchFor(root))) {
+            Path out = resolved(written);
+            if (out.startsWith(trained) && !out.equals(trained)) {
+                throw new InvalidSettingException(
+                        "output",
+                        written
+                                + ": inside the trained model's folder "
+                                + trainedDir
+                                + ", which must hold only the model (train would refuse it"
+                                + " then); choose an output outside it");
+            }
+        }
+    }
+
+    /** The path with its existing part's symbolic links resolved, so that aliases compare equal. */
+    private static Path resolved(Path path) {
+        Path absolute = path.toAbsolutePath().normalize();
+        Path existing = absolute;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return absolute;
+        }
+        try {
+            return existing.toRealPath().resolve(existing.relativize(absolute)).normalize();
+        } catch (IOException e) {
+            return absolute;
+        }
+    }
+
+    private static Path exportLocked(Path trainedDir, Path root, String name, Path folder)
+            throws IOException {
         ModelMetadata meta = ModelFolder.readMetadata(trainedDir);
         int[] hidden;
         try {
@@ -118,7 +166,6 @@ public final class ServingFolder {
             throw new InvalidDataException(
                     trainedDir, "unusable architecture in metadata.json (" + e.getMessage() + ")");
         }
-        Path folder = root.resolve(name);
         if (folder.toAbsolutePath().normalize().equals(trainedDir.toAbsolutePath().normalize())) {
             throw new InvalidDataException(
                     trainedDir,
@@ -209,7 +256,7 @@ public final class ServingFolder {
     }
 
     /** The folder for the locks and temporary copies of a store's exports, beside the store. */
-    private static Path scratchFor(Path root) {
+    static Path scratchFor(Path root) {
         Path store = root.toAbsolutePath().normalize();
         return store.resolveSibling("." + store.getFileName() + ".work");
     }

@@ -189,7 +189,27 @@ public final class ServingLoader {
     public static <I, O> ZooModel<I, O> load(
             Path model, Class<I> input, Class<O> output, Translator<I, O> translator)
             throws IOException {
-        return loadFolder(unpacked(model), input, output, translator);
+        try (AtomicDirectory.Lock reading = reading(model)) {
+            return loadFolder(unpacked(model), input, output, translator);
+        }
+    }
+
+    /**
+     * Takes the readers' lock of an exported folder, so that an export replacing it meanwhile
+     * cannot mix its files with the old ones; a zip needs none (it is replaced whole).
+     *
+     * @param model the exported folder or zip
+     * @return the held lock; close it when everything is read
+     * @throws IOException if an export does not finish replacing it in time
+     */
+    public static AtomicDirectory.Lock reading(Path model) throws IOException {
+        Path absolute = model.toAbsolutePath().normalize();
+        if (!Files.isDirectory(model)
+                || absolute.getParent() == null
+                || absolute.getParent().getParent() == null) {
+            return () -> {};
+        }
+        return AtomicDirectory.shared(model, ServingFolder.scratchFor(absolute.getParent()));
     }
 
     /** Returns the folder to load: the folder itself, or the checked unpacked copy of a zip. */
@@ -319,10 +339,115 @@ public final class ServingLoader {
             if (translator != null) {
                 builder.optTranslator(translator);
             }
-            return builder.build().loadModel();
+            ZooModel<I, O> loaded = builder.build().loadModel();
+            try {
+                checkShapes(folder, properties(folder), loaded);
+            } catch (InvalidDataException e) {
+                loaded.close();
+                throw e;
+            }
+            return loaded;
         } catch (ModelNotFoundException | MalformedModelException | RuntimeException e) {
             throw new InvalidDataException(
                     folder, "cannot load the exported model (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * Fails unless the loaded parameters have the shapes {@code serving.properties} declares for
+     * DJL's MLP ({@code width}×{@code height} inputs, {@code hidden} widths, {@code output}
+     * classes): DJL reads arrays of any shape into the block, and a network that does not fit its
+     * files answers nonsense or fails on the first picture.
+     */
+    static void checkShapes(Path folder, Properties properties, ZooModel<?, ?> model)
+            throws InvalidDataException {
+        if (!"ai.djl.basicmodelzoo.basic.MlpBlockFactory"
+                .equals(properties.getProperty("blockFactory"))) {
+            return;
+        }
+        Path file = folder.resolve(ServingFolder.PROPERTIES);
+        long[] widths;
+        String hidden = properties.getProperty("hidden", "");
+        try {
+            String[] parts = hidden.isBlank() ? new String[0] : hidden.split(",", -1);
+            widths = new long[parts.length + 2];
+            widths[0] =
+                    Long.parseLong(properties.getProperty("width", "").trim())
+                            * Long.parseLong(properties.getProperty("height", "").trim());
+            for (int i = 0; i < parts.length; i++) {
+                widths[i + 1] = Long.parseLong(parts[i].trim());
+            }
+            widths[parts.length + 1] = Long.parseLong(properties.getProperty("output", "").trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidDataException(
+                    file,
+                    "width, height, hidden or output is not a number (" + e.getMessage() + ")");
+        }
+        List<ai.djl.nn.Parameter> loaded = model.getBlock().getParameters().values();
+        String params = parametersName(folder);
+        for (int layer = 0; layer + 1 < widths.length; layer++) {
+            ai.djl.ndarray.types.Shape[] needs = {
+                new ai.djl.ndarray.types.Shape(widths[layer + 1], widths[layer]),
+                new ai.djl.ndarray.types.Shape(widths[layer + 1])
+            };
+            for (int k = 0; k < 2; k++) {
+                int index = 2 * layer + k;
+                String what = "layer " + (layer + 1) + (k == 0 ? " weight" : " bias");
+                if (index >= loaded.size()) {
+                    throw new InvalidDataException(
+                            file,
+                            "hidden="
+                                    + hidden
+                                    + " needs "
+                                    + what
+                                    + " "
+                                    + ModelFolder.shape(needs[k])
+                                    + ", "
+                                    + params
+                                    + " has no such parameter");
+                }
+                var p = loaded.get(index);
+                var got = p.getArray() == null ? null : p.getArray().getShape();
+                if (!needs[k].equals(got)) {
+                    throw new InvalidDataException(
+                            file,
+                            "hidden="
+                                    + hidden
+                                    + " needs "
+                                    + what
+                                    + " "
+                                    + ModelFolder.shape(needs[k])
+                                    + ", "
+                                    + params
+                                    + " holds "
+                                    + (got == null ? "nothing" : ModelFolder.shape(got)));
+                }
+            }
+        }
+        if (loaded.size() != 2 * (widths.length - 1)) {
+            throw new InvalidDataException(
+                    file,
+                    "hidden="
+                            + hidden
+                            + " needs "
+                            + 2 * (widths.length - 1)
+                            + " parameters, "
+                            + params
+                            + " holds "
+                            + loaded.size());
+        }
+    }
+
+    /** The name of the folder's parameters file, for messages. */
+    private static String parametersName(Path folder) {
+        try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+            return files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.endsWith(".params"))
+                    .sorted()
+                    .findFirst()
+                    .orElse("the parameters file");
+        } catch (IOException e) {
+            return "the parameters file";
         }
     }
 

@@ -41,6 +41,40 @@ public final class FileChecks {
         }
     }
 
+    /**
+     * Says what a path is if it is neither a regular file nor a folder (nor missing): such a file
+     * (a FIFO, a device) can block a reader forever or never end, so it is refused before it is
+     * opened.
+     *
+     * @param file the path, symbolic links followed
+     * @return e.g. {@code a FIFO (named pipe)}, or null for a regular file, a folder or nothing
+     */
+    public static String special(Path file) {
+        java.nio.file.attribute.BasicFileAttributes attributes;
+        try {
+            attributes =
+                    Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+        } catch (IOException e) {
+            return null; // missing or unreadable: the caller's own check says so
+        }
+        if (!attributes.isOther()) {
+            return null;
+        }
+        int mode;
+        try {
+            mode = (Integer) Files.getAttribute(file, "unix:mode");
+        } catch (IOException | RuntimeException e) {
+            return "not a regular file";
+        }
+        return switch (mode & 0170000) {
+            case 0010000 -> "a FIFO (named pipe), not a regular file";
+            case 0020000 -> "a character device, not a regular file";
+            case 0060000 -> "a block device, not a regular file";
+            case 0140000 -> "a socket, not a regular file";
+            default -> "not a regular file";
+        };
+    }
+
     /** Fails unless {@code dir} exists as a folder. */
     public static void existingFolder(String setting, Path dir) {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
