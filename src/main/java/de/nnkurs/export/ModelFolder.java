@@ -360,6 +360,9 @@ public final class ModelFolder {
     /** One array of a DJL parameters file, as its header says. */
     record StoredArray(String name, Shape shape) {}
 
+    /** The largest parameters file read whole: the most a Java array holds. */
+    private static final long MAX_PARAMS_BYTES = Integer.MAX_VALUE - 8;
+
     /** The most dimensions an array header may declare. */
     private static final int MAX_DIMENSIONS = 8;
 
@@ -374,7 +377,16 @@ public final class ModelFolder {
      * @throws InvalidDataException if the file is cut short or a header is unusable
      */
     static List<StoredArray> arrays(Path params) throws IOException {
-        byte[] data = Files.readAllBytes(params); // a model folder's parameters: a few MB
+        long size = Files.size(params);
+        if (size > MAX_PARAMS_BYTES) {
+            throw new InvalidDataException(
+                    params,
+                    size
+                            + " bytes; a parameters file is read whole, and at most "
+                            + MAX_PARAMS_BYTES
+                            + " bytes can be");
+        }
+        byte[] data = Files.readAllBytes(params); // the slides' network: 0.24 MB
         java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(data);
         byte[] magic = {0, 4, 'N', 'D', 'A', 'R'};
         List<StoredArray> found = new java.util.ArrayList<>();
