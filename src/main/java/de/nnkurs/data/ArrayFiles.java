@@ -205,7 +205,7 @@ public final class ArrayFiles {
                     file,
                     (at.equals("the safetensors header") ? at : at + " in the safetensors header")
                             + " is not valid JSON of the format ("
-                            + jsonReason(e)
+                            + JsonProblems.describe(e)
                             + ")");
         }
         return specs;
@@ -911,27 +911,5 @@ public final class ArrayFiles {
     private static String quoted(String s) {
         String shown = s.length() > 40 ? s.substring(0, 40) + "…" : s;
         return "'" + shown.replaceAll("\\p{Cntrl}", "?") + "'";
-    }
-
-    /**
-     * Returns a JSON parser's complaint as one short clause, without Gson's troubleshooting URL.
-     *
-     * @param e what the parser threw
-     * @return e.g. {@code "Unterminated object at line 1 column 20 path $.a"}
-     */
-    public static String jsonReason(Exception e) {
-        Throwable t =
-                e.getCause() != null
-                                && e.getMessage() != null
-                                && e.getMessage().startsWith(e.getCause().getClass().getName())
-                        ? e.getCause()
-                        : e;
-        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        int see = m.indexOf("\nSee ");
-        if (see >= 0) {
-            m = m.substring(0, see);
-        }
-        int line = m.indexOf('\n');
-        return (line >= 0 ? m.substring(0, line) : m).strip();
     }
 }
