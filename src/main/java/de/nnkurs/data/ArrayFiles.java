@@ -167,6 +167,8 @@ public final class ArrayFiles {
                 arrays.put(s.name(), create(manager, s, raw));
             }
             return arrays;
+        } catch (EOFException e) {
+            throw new InvalidDataException(file, "ended while it was read: it changed meanwhile");
         }
     }
 
@@ -405,9 +407,9 @@ public final class ArrayFiles {
         ZipFile zip;
         try {
             zip = new ZipFile(file.toFile());
-        } catch (ZipException e) {
+        } catch (ZipException | EOFException e) {
             throw new InvalidDataException(
-                    file, "not a zip archive, so not an .npz (" + e.getMessage() + ")");
+                    file, "not a zip archive, so not an .npz (" + reason(e) + ")");
         }
         try (zip) {
             List<? extends ZipEntry> entries = Collections.list(zip.entries());
@@ -442,9 +444,11 @@ public final class ArrayFiles {
                 Spec s;
                 try (InputStream in = zip.getInputStream(entry)) {
                     s = npyHeader(file, where, name, in);
-                } catch (ZipException | EOFException e) {
+                } catch (InvalidDataException e) {
+                    throw e;
+                } catch (IOException e) {
                     throw new InvalidDataException(
-                            file, where + ": damaged zip entry (" + e.getMessage() + ")");
+                            file, where + ": damaged zip entry (" + reason(e) + ")");
                 }
                 long bytes = bytes(s);
                 if (s.offset() + bytes > declared) {
@@ -485,9 +489,9 @@ public final class ArrayFiles {
                 try (InputStream in = zip.getInputStream(entries.get(i))) {
                     in.skipNBytes(s.offset());
                     raw = in.readNBytes((int) bytes(s));
-                } catch (ZipException | EOFException e) {
+                } catch (IOException e) {
                     throw new InvalidDataException(
-                            file, s.where() + ": damaged zip entry (" + e.getMessage() + ")");
+                            file, s.where() + ": damaged zip entry (" + reason(e) + ")");
                 }
                 if (raw.length != bytes(s)) {
                     throw new InvalidDataException(
@@ -824,7 +828,7 @@ public final class ArrayFiles {
         ByteBuffer b = ByteBuffer.allocate(length);
         while (b.hasRemaining()) {
             if (ch.read(b, position + b.position()) < 0) {
-                throw new EOFException("the file ended while it was read: it changed meanwhile");
+                throw new EOFException();
             }
         }
         return b.flip();
@@ -906,6 +910,10 @@ public final class ArrayFiles {
             return sign != 0 ? -f : f;
         }
         return Float.intBitsToFloat(sign | ((exponent + 112) << 23) | (mantissa << 13));
+    }
+
+    private static String reason(IOException e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     private static String quoted(String s) {
