@@ -8,11 +8,9 @@ import ai.djl.ndarray.types.DataType;
 import de.nnkurs.io.AtomicFile;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -67,18 +65,8 @@ public final class OrderFile {
         if (!Files.isRegularFile(file)) {
             throw new InvalidDataException(file, "no such file");
         }
-        try (NDManager sub = manager.newSubManager();
-                InputStream in = Files.newInputStream(file)) {
-            NDList list;
-            try {
-                list = NDList.decode(sub, in);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidDataException(file, "not an .npz of epoch orders");
-            }
-            Map<String, NDArray> byName = new HashMap<>();
-            for (NDArray a : list) {
-                byName.put(a.getName(), a);
-            }
+        try (NDManager sub = manager.newSubManager()) {
+            Map<String, NDArray> byName = ArrayFiles.read(file, sub);
             List<int[]> orders = new ArrayList<>();
             for (int e = 1; e <= epochs; e++) {
                 NDArray a = byName.get("epoch" + e);
@@ -87,15 +75,30 @@ public final class OrderFile {
                             file,
                             "has no array epoch" + e + "; training needs " + epochs + " epoch(s)");
                 }
-                int[] order = a.toType(DataType.INT32, false).toIntArray();
-                checkPermutation(file, "epoch" + e, order, count);
+                if (!a.getDataType().isInteger() || a.getShape().dimension() != 1) {
+                    throw new InvalidDataException(
+                            file,
+                            "epoch"
+                                    + e
+                                    + " is "
+                                    + a.getDataType()
+                                    + " "
+                                    + a.getShape()
+                                    + ", not a list of integer indices");
+                }
+                long[] wide = a.toType(DataType.INT64, false).toLongArray();
+                checkPermutation(file, "epoch" + e, wide, count);
+                int[] order = new int[wide.length];
+                for (int i = 0; i < order.length; i++) {
+                    order[i] = (int) wide[i]; // checked: 0 <= wide[i] < count
+                }
                 orders.add(order);
             }
             return orders;
         }
     }
 
-    private static void checkPermutation(Path file, String name, int[] order, int count)
+    private static void checkPermutation(Path file, String name, long[] order, int count)
             throws InvalidDataException {
         if (order.length != count) {
             throw new InvalidDataException(
@@ -103,12 +106,12 @@ public final class OrderFile {
         }
         boolean[] seen = new boolean[count];
         for (int i = 0; i < order.length; i++) {
-            int index = order[i];
-            if (index < 0 || index >= count || seen[index]) {
+            long index = order[i];
+            if (index < 0 || index >= count || seen[(int) index]) {
                 throw new InvalidDataException(
                         file, name + " is not a permutation: index " + index + " at position " + i);
             }
-            seen[index] = true;
+            seen[(int) index] = true;
         }
     }
 }

@@ -14,6 +14,7 @@ import com.google.gson.JsonParseException;
 import de.nnkurs.InvalidSettingException;
 import de.nnkurs.Lesson;
 import de.nnkurs.data.InvalidDataException;
+import de.nnkurs.data.JsonProblems;
 import de.nnkurs.data.MnistSplit;
 import de.nnkurs.io.AtomicDirectory;
 import de.nnkurs.io.FileChecks;
@@ -251,7 +252,11 @@ public final class ModelFolder {
             }
             return meta;
         } catch (JsonParseException e) {
-            throw new InvalidDataException(file, "not valid JSON (" + e.getMessage() + ")");
+            throw new InvalidDataException(
+                    file,
+                    (JsonProblems.isSyntax(e) ? "not JSON (" : "not the layout of model metadata (")
+                            + JsonProblems.describe(e)
+                            + ")");
         }
     }
 

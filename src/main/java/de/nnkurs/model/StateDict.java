@@ -8,13 +8,12 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.util.Pair;
 
+import de.nnkurs.data.ArrayFiles;
 import de.nnkurs.data.InvalidDataException;
 import de.nnkurs.io.AtomicFile;
 import de.nnkurs.io.FileChecks;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -94,7 +93,7 @@ public final class StateDict {
 
     /**
      * Reads every named array of a {@code .npz} or {@code .safetensors} file, after checking its
-     * declared sizes against the file and a sane bound.
+     * declared sizes against the file and a sane bound (see {@link ArrayFiles}).
      *
      * @param file the file
      * @param manager the manager that will own the arrays
@@ -103,32 +102,9 @@ public final class StateDict {
      * @throws IOException if reading fails
      */
     public static Map<String, NDArray> read(Path file, NDManager manager) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new InvalidDataException(file, "no such file");
-        }
-        try {
-            WeightFiles.check(file); // declared sizes against the file, before DJL allocates them
-        } catch (InvalidDataException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new InvalidDataException(file, "truncated or damaged (" + reason(e) + ")", e);
-        }
-        NDList list;
-        try (InputStream in = Files.newInputStream(file)) {
-            list = NDList.decode(manager, in);
-        } catch (RuntimeException e) {
-            // DJL's decoders throw whatever their parsing meets; to the user it is one fact.
-            throw new InvalidDataException(file, "not a readable .npz or .safetensors file", e);
-        }
-        if (list.isEmpty()) {
-            throw new InvalidDataException(
-                    file, "holds no arrays: not a readable .npz or .safetensors file");
-        }
-        Map<String, NDArray> byName = new LinkedHashMap<>();
-        for (NDArray a : list) {
-            if (byName.put(a.getName(), a) != null) {
-                throw new InvalidDataException(file, "holds " + a.getName() + " twice");
-            }
+        Map<String, NDArray> byName = ArrayFiles.read(file, manager);
+        if (byName.isEmpty()) {
+            throw new InvalidDataException(file, "holds no arrays");
         }
         return byName;
     }
@@ -215,10 +191,6 @@ public final class StateDict {
      */
     public static void checkFileName(String setting, Path file) {
         FileChecks.extension(setting, file, "weights", ".npz", ".safetensors");
-    }
-
-    private static String reason(IOException e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     private static NDList.Encoding encodingOf(Path file) {

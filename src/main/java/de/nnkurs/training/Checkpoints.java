@@ -21,14 +21,20 @@ import de.nnkurs.io.FileChecks;
 import de.nnkurs.model.StateDict;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -55,6 +61,12 @@ public final class Checkpoints {
     static final String WEIGHTS = "weights.npz";
     static final String OPTIMIZER = "optimizer.npz";
     static final String LOSSES = "losses.npz";
+
+    /** The key of checkpoint.json that records each array file's SHA-256. */
+    static final String SHA256 = "sha256";
+
+    private static final List<String> ARRAY_FILES = List.of(WEIGHTS, OPTIMIZER, LOSSES);
+    private static final long MAX_ARRAY_FILE_BYTES = (1L << 30) + (1L << 20);
 
     private static final String STEP_LOSSES = "step_losses";
     private static final long MAX_META_BYTES = 1 << 24;
@@ -185,14 +197,83 @@ public final class Checkpoints {
             if (epochs.isEmpty()) {
                 throw new InvalidDataException(meta, "records no finished epoch");
             }
+            for (EpochResult r : epochs) {
+                checkFigure(meta, r.epoch(), "testAccuracy", r.testAccuracy(), 1);
+                checkFigure(meta, r.epoch(), "meanLoss", r.meanLoss(), Double.MAX_VALUE);
+                checkFigure(meta, r.epoch(), "seconds", r.seconds(), Double.MAX_VALUE);
+            }
+            JsonObject sums = json.getAsJsonObject(SHA256);
+            if (sums == null) {
+                throw new InvalidDataException(
+                        meta,
+                        "records no "
+                                + SHA256
+                                + " of its files, so they cannot be checked against each other;"
+                                + " start the run afresh");
+            }
+            for (String name : ARRAY_FILES) {
+                checkFingerprint(dir.resolve(name), sums.get(name).getAsString());
+            }
             return new Saved(dir, run, epochs);
         } catch (JsonParseException
                 | IllegalStateException
                 | NullPointerException
                 | UnsupportedOperationException
+                | ClassCastException
                 | NumberFormatException e) {
             throw new InvalidDataException(meta, "not a readable checkpoint description", e);
         }
+    }
+
+    private static void checkFigure(Path meta, int epoch, String key, double value, double max)
+            throws InvalidDataException {
+        if (!(value >= 0 && value <= max)) {
+            throw new InvalidDataException(
+                    meta,
+                    "epoch "
+                            + epoch
+                            + "'s "
+                            + key
+                            + " is "
+                            + value
+                            + (max == 1
+                                    ? ", not a fraction from 0 to 1"
+                                    : ", not a finite figure ≥ 0")
+                            + ": a damaged checkpoint");
+        }
+    }
+
+    private static void checkFingerprint(Path file, String recorded) throws IOException {
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new InvalidDataException(file, "missing from the checkpoint");
+        }
+        if (Files.size(file) > MAX_ARRAY_FILE_BYTES) {
+            throw new InvalidDataException(
+                    file, "is " + Files.size(file) + " bytes, more than a checkpoint's arrays");
+        }
+        if (!sha256(file).equals(recorded)) {
+            throw new InvalidDataException(
+                    file,
+                    "is not the file this checkpoint wrote: its SHA-256 differs from the one "
+                            + META
+                            + " records (a file of another run, or a damaged one)");
+        }
+    }
+
+    static String sha256(Path file) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
     }
 
     /** A checkpoint on disk: which run it belongs to and the epochs it holds. */
@@ -313,7 +394,31 @@ public final class Checkpoints {
                     }
                     if (!scalar && !a.isNaN().logicalOr(a.isInfinite()).none().getBoolean()) {
                         throw new InvalidDataException(
-                                file, p.getKey() + "." + s + " holds NaN or an infinity");
+                                file,
+                                p.getKey()
+                                        + "."
+                                        + s
+                                        + " holds NaN or an infinity: a damaged checkpoint");
+                    }
+                    if (scalar) {
+                        long steps = (long) resumeFrom.epochsDone() * batchesPerEpoch;
+                        double step = a.toType(DataType.FLOAT64, false).getDouble();
+                        if (step != steps) {
+                            throw new InvalidDataException(
+                                    file,
+                                    String.format(
+                                            Locale.ROOT,
+                                            "%s.%s is %s, but %d epoch(s) of %d steps make %d:"
+                                                    + " a damaged checkpoint",
+                                            p.getKey(),
+                                            s,
+                                            step == Math.rint(step) && Math.abs(step) < 1e18
+                                                    ? String.valueOf((long) step)
+                                                    : String.valueOf(step),
+                                            resumeFrom.epochsDone(),
+                                            batchesPerEpoch,
+                                            steps));
+                        }
                     }
                     own.put(s, a);
                 }
@@ -387,12 +492,16 @@ public final class Checkpoints {
                         StateDict.save(block, dir.resolve(WEIGHTS));
                         StateDict.write(dir.resolve(OPTIMIZER), state);
                         StateDict.write(dir.resolve(LOSSES), Map.of(STEP_LOSSES, lossArray));
-                        Files.writeString(dir.resolve(META), describe(epochs));
+                        Map<String, String> sums = new LinkedHashMap<>();
+                        for (String name : ARRAY_FILES) {
+                            sums.put(name, sha256(dir.resolve(name)));
+                        }
+                        Files.writeString(dir.resolve(META), describe(epochs, sums));
                     });
         }
     }
 
-    private String describe(List<EpochResult> epochs) {
+    private String describe(List<EpochResult> epochs, Map<String, String> sums) {
         JsonObject json = new JsonObject();
         json.addProperty("format", FORMAT);
         json.addProperty("created", Instant.now().toString());
@@ -411,6 +520,9 @@ public final class Checkpoints {
             list.add(o);
         }
         json.add("epochs", list);
+        JsonObject fingerprints = new JsonObject();
+        sums.forEach(fingerprints::addProperty);
+        json.add(SHA256, fingerprints);
         return json.toString() + "\n";
     }
 }

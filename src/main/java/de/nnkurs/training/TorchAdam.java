@@ -161,6 +161,11 @@ public final class TorchAdam extends Optimizer implements ResumableOptimizer {
 
     @Override
     public void restore(String parameterId, NDArray weight, Map<String, NDArray> state) {
+        if (state.get("exp_avg_sq").lt(0).any().getBoolean()) {
+            throw new IllegalArgumentException(
+                    "exp_avg_sq holds a negative value, which a mean of squares never is:"
+                            + " a damaged checkpoint");
+        }
         steps.restore(parameterId, state.get(StepCounts.NAME));
         replace(means, parameterId, ResumableOptimizer.copyFor(weight, state.get("exp_avg")));
         replace(

@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 
 import de.nnkurs.ExportedMnist;
+import de.nnkurs.Fixtures;
 import de.nnkurs.MnistSlice;
 import de.nnkurs.export.ModelFolder;
 import de.nnkurs.model.StateDict;
@@ -17,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /** {@code weights export} and {@code weights import}: a bit-exact round trip, clear errors. */
 class WeightsCommandTest extends CommandLineTest {
@@ -82,6 +86,37 @@ class WeightsCommandTest extends CommandLineTest {
         assertEquals(1, err.toString().lines().count(), err.toString());
         assertTrue(err.toString().contains(file.toString()), err.toString());
         assertTrue(!Files.exists(tmp.resolve("m")));
+    }
+
+    @Test
+    void importingBfloat16SafetensorsReadsThemInsteadOfAbortingTheJvm() throws IOException {
+        // DJL's decoder aborted the whole JVM on BF16 ("terminate called without an active
+        // exception", exit 134); the weights are the upper halves of float32s, widened exactly.
+        Path model = tmp.resolve("bf16");
+        assertEquals(
+                0,
+                run(
+                        "weights",
+                        "import",
+                        Fixtures.path("formats/bf16_state_dict.safetensors").toString(),
+                        "--hidden",
+                        "8,8,8",
+                        "--output",
+                        model.toString(),
+                        "--data-dir",
+                        MnistSlice.dir().toString()),
+                err.toString());
+        try (Model m = ModelFolder.load(model);
+                NDManager manager = NDManager.newBaseManager()) {
+            Map<String, NDArray> expected =
+                    Fixtures.npz("formats/bf16_state_dict_expected.npz", manager);
+            for (String name : expected.keySet()) {
+                assertArrayEquals(
+                        expected.get(name).toFloatArray(),
+                        StateDict.parameters(m.getBlock()).get(name).getArray().toFloatArray(),
+                        name);
+            }
+        }
     }
 
     @Test

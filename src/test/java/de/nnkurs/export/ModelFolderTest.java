@@ -179,4 +179,24 @@ class ModelFolderTest {
                 assertThrows(InvalidDataException.class, () -> ModelFolder.readMetadata(dir));
         assertTrue(e.getMessage().contains("metadata.json"), e.getMessage());
     }
+
+    @Test
+    void metadataThatIsNotJsonIsOneLineWithLineAndColumnAndNoGsonUrl() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("broken3"));
+        Path file = dir.resolve("metadata.json");
+        Files.writeString(file, "{\n  \"name\": \"mnist\",\n  \"variant\" \"SLIDES\"\n}\n");
+        InvalidDataException e =
+                assertThrows(InvalidDataException.class, () -> ModelFolder.readMetadata(dir));
+        assertEquals(
+                file + ": not JSON (line 3, column 14: Expected ':' (at $.variant))",
+                e.getMessage());
+
+        Files.writeString(file, "[1, 2]");
+        e = assertThrows(InvalidDataException.class, () -> ModelFolder.readMetadata(dir));
+        assertEquals(
+                file
+                        + ": not the layout of model metadata (line 1, column 2: Expected"
+                        + " BEGIN_OBJECT but was BEGIN_ARRAY)",
+                e.getMessage());
+    }
 }

@@ -59,6 +59,14 @@ class StateDictTest {
         manager.close();
     }
 
+    private Block small() {
+        Block block =
+                Models.sequential(
+                        new Architecture(List.of(8, 8, 8), HiddenActivation.RELU, Variant.SLIDES));
+        Models.initialize(block, manager, 1);
+        return block;
+    }
+
     private Block model(long seed) {
         Block block = Models.sequential(Variant.SLIDES);
         Models.initialize(block, manager, seed);
@@ -121,6 +129,42 @@ class StateDictTest {
         Models.initialize(block, manager, 1);
         StateDict.load(block, Fixtures.path("state_dict.npz"));
         return block;
+    }
+
+    @Test
+    void aFortranOrderNpzFromNumpyLoadsTheSameWeightsAsTheCOrderOne() throws IOException {
+        // numpy.savez of numpy.asfortranarray(...) of state_dict.npz (make_format_fixtures.py)
+        Map<String, Parameter> expected = StateDict.parameters(loadedFromPyTorch());
+        Block block = small();
+        StateDict.load(block, Fixtures.path("formats/fortran_state_dict.npz"));
+        assertSameValues(expected, StateDict.parameters(block));
+    }
+
+    @Test
+    void aBfloat16SafetensorsLoadsAsTheFloat32ValuesNumpyComputed() throws IOException {
+        // BF16 weights and F16 biases; what they are as float32 numpy wrote beside them (C order)
+        Block block = small();
+        StateDict.load(block, Fixtures.path("formats/bf16_state_dict.safetensors"));
+        Map<String, NDArray> expected =
+                Fixtures.npz("formats/bf16_state_dict_expected.npz", manager);
+        Map<String, Parameter> loaded = StateDict.parameters(block);
+        assertEquals(expected.keySet(), loaded.keySet());
+        for (String name : expected.keySet()) {
+            assertArrayEquals(
+                    expected.get(name).toFloatArray(),
+                    loaded.get(name).getArray().toFloatArray(),
+                    name);
+        }
+    }
+
+    private static void assertSameValues(Map<String, Parameter> a, Map<String, Parameter> b) {
+        assertEquals(a.keySet(), b.keySet());
+        for (String name : a.keySet()) {
+            assertArrayEquals(
+                    a.get(name).getArray().toFloatArray(),
+                    b.get(name).getArray().toFloatArray(),
+                    name);
+        }
     }
 
     @Test

@@ -201,4 +201,103 @@ class CheckpointsTest {
                 java.util.Arrays.equals(
                         before, Files.readAllBytes(dir.resolve(Checkpoints.WEIGHTS))));
     }
+
+    @Test
+    void anOptimizerStateOfAnotherRunIsRefusedBeforeTraining() throws IOException {
+        Path mine = tmp.resolve("seed7.checkpoint");
+        Path other = tmp.resolve("seed8.checkpoint");
+        losses(run(SETTINGS.toBuilder().optEpochs(1).build()).checkpoints(mine));
+        losses(run(SETTINGS.toBuilder().optEpochs(1).optSeed(8).build()).checkpoints(other));
+        Path state = mine.resolve(Checkpoints.OPTIMIZER);
+        Files.copy(
+                other.resolve(Checkpoints.OPTIMIZER),
+                state,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        InvalidDataException e =
+                assertThrows(InvalidDataException.class, () -> run(SETTINGS).resumeFrom(mine));
+        assertEquals(
+                state
+                        + ": is not the file this checkpoint wrote: its SHA-256 differs from the"
+                        + " one checkpoint.json records (a file of another run, or a damaged one)",
+                e.getMessage());
+    }
+
+    @Test
+    void accuraciesOutsideZeroToOneOrNaNAreRefused() throws IOException {
+        Path dir = tmp.resolve("acc.checkpoint");
+        losses(run(SETTINGS.toBuilder().optEpochs(1).build()).checkpoints(dir));
+        Path meta = dir.resolve(Checkpoints.META);
+        String json = Files.readString(meta);
+        for (String bad : new String[] {"7.5", "NaN", "-0.1"}) {
+            Files.writeString(
+                    meta, json.replaceAll("\"testAccuracy\":[^,}]+", "\"testAccuracy\":" + bad));
+            InvalidDataException e =
+                    assertThrows(InvalidDataException.class, () -> Checkpoints.read(dir));
+            assertEquals(
+                    meta
+                            + ": epoch 1's testAccuracy is "
+                            + Double.parseDouble(bad)
+                            + ", not a fraction from 0 to 1: a damaged checkpoint",
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void aStepCountThatIsNotEpochsTimesStepsIsADamagedCheckpointNotADivergence()
+            throws IOException {
+        Path dir = tmp.resolve("step.checkpoint");
+        losses(run(SETTINGS.toBuilder().optEpochs(1).build()).checkpoints(dir));
+        tamper(dir, "0.weight.step", m -> m.create((long) Integer.MAX_VALUE));
+        InvalidDataException e =
+                assertThrows(
+                        InvalidDataException.class, () -> losses(run(SETTINGS).resumeFrom(dir)));
+        assertEquals(
+                dir.resolve(Checkpoints.OPTIMIZER)
+                        + ": 0.weight.step is 2147483647, but 1 epoch(s) of 10 steps make 10: a"
+                        + " damaged checkpoint",
+                e.getMessage());
+    }
+
+    @Test
+    void aNegativeMeanOfSquaresIsADamagedCheckpointNotADivergence() throws IOException {
+        Path dir = tmp.resolve("sq.checkpoint");
+        losses(run(SETTINGS.toBuilder().optEpochs(1).build()).checkpoints(dir));
+        tamper(dir, "2.bias.exp_avg_sq", m -> m.full(new ai.djl.ndarray.types.Shape(16), -1f));
+        InvalidDataException e =
+                assertThrows(
+                        InvalidDataException.class, () -> losses(run(SETTINGS).resumeFrom(dir)));
+        assertEquals(
+                dir.resolve(Checkpoints.OPTIMIZER)
+                        + ": 2.bias: exp_avg_sq holds a negative value, which a mean of squares"
+                        + " never is: a damaged checkpoint",
+                e.getMessage());
+    }
+
+    /**
+     * Replaces one array of the optimizer's state and records the new file's SHA-256, as a tamperer
+     * who knows the format would: the arrays themselves must then be checked.
+     */
+    private static void tamper(
+            Path dir,
+            String name,
+            java.util.function.Function<ai.djl.ndarray.NDManager, ai.djl.ndarray.NDArray> value)
+            throws IOException {
+        Path file = dir.resolve(Checkpoints.OPTIMIZER);
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            java.util.Map<String, ai.djl.ndarray.NDArray> state =
+                    new java.util.LinkedHashMap<>(de.nnkurs.model.StateDict.read(file, m));
+            assertTrue(state.containsKey(name), state.keySet().toString());
+            state.put(name, value.apply(m));
+            Files.delete(file);
+            de.nnkurs.model.StateDict.write(file, state);
+        }
+        Path meta = dir.resolve(Checkpoints.META);
+        com.google.gson.JsonObject json =
+                com.google.gson.JsonParser.parseString(Files.readString(meta)).getAsJsonObject();
+        if (json.has(Checkpoints.SHA256)) {
+            json.getAsJsonObject(Checkpoints.SHA256)
+                    .addProperty(Checkpoints.OPTIMIZER, Checkpoints.sha256(file));
+        }
+        Files.writeString(meta, json.toString());
+    }
 }
