@@ -204,15 +204,17 @@ public final class Checkpoints {
             }
             JsonObject sums = json.getAsJsonObject(SHA256);
             if (sums == null) {
-                throw new InvalidDataException(
-                        meta,
-                        "records no "
+                // Written before checkpoints recorded their files' sha256: resumed, not lost, and
+                // their arrays are still checked one by one when they are read.
+                AtomicDirectory.notice(
+                        meta
+                                + ": written by an earlier nnkurs, which recorded no "
                                 + SHA256
-                                + " of its files, so they cannot be checked against each other;"
-                                + " start the run afresh");
-            }
-            for (String name : ARRAY_FILES) {
-                checkFingerprint(dir.resolve(name), sums.get(name).getAsString());
+                                + " of its files; they are not checked against each other");
+            } else {
+                for (String name : ARRAY_FILES) {
+                    checkFingerprint(dir.resolve(name), sums.get(name).getAsString());
+                }
             }
             return new Saved(dir, run, epochs);
         } catch (JsonParseException

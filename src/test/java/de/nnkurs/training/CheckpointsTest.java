@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -220,6 +221,30 @@ class CheckpointsTest {
                         + ": is not the file this checkpoint wrote: its SHA-256 differs from the"
                         + " one checkpoint.json records (a file of another run, or a damaged one)",
                 e.getMessage());
+    }
+
+    @Test
+    void aCheckpointOfAnEarlierVersionWithoutFingerprintsIsResumedWithANotice() throws IOException {
+        Path dir = tmp.resolve("old.checkpoint");
+        losses(run(SETTINGS.toBuilder().optEpochs(1).build()).checkpoints(dir));
+        Path meta = dir.resolve(Checkpoints.META);
+        com.google.gson.JsonObject json =
+                com.google.gson.JsonParser.parseString(Files.readString(meta)).getAsJsonObject();
+        json.remove("sha256");
+        Files.writeString(meta, json.toString());
+        List<String> notices = new ArrayList<>();
+        de.nnkurs.io.AtomicDirectory.setNotices(notices::add);
+        try {
+            assertEquals(1, Checkpoints.read(dir).epochs().size());
+        } finally {
+            de.nnkurs.io.AtomicDirectory.setNotices(line -> System.err.println("nnkurs: " + line));
+        }
+        assertEquals(
+                List.of(
+                        meta
+                                + ": written by an earlier nnkurs, which recorded no sha256 of its"
+                                + " files; they are not checked against each other"),
+                notices);
     }
 
     @Test
