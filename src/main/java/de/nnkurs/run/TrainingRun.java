@@ -360,6 +360,14 @@ public final class TrainingRun {
                                         : "DJL keeps its moments where no checkpoint can reach"
                                                 + " them; use adam"));
             }
+            if (initialWeights != null) {
+                throw new InvalidSettingException(
+                        "init",
+                        initialWeights
+                                + ": a resumed run continues from the weights of "
+                                + resumeFrom.dir()
+                                + ", not from a file; leave out one of init and resume");
+            }
             resumeFrom.checkSameRun(identity(null), Set.of(DATA));
             if (settings.epochs() < resumeFrom.epochsDone()) {
                 throw new InvalidSettingException(

@@ -98,4 +98,27 @@ class ResumeCommandTest extends CommandLineTest {
         assertTrue(
                 out.toString().contains("holds an interrupted run's checkpoint"), out.toString());
     }
+
+    @Test
+    void resumeWithDryRunIsRefusedNamingTheFlagsTheUserTyped() throws IOException {
+        Path model = tmp.resolve("m");
+        checkpointAfterOneEpoch(model);
+        assertEquals(2, run(train(model, "--resume", "--dry-run").toArray(String[]::new)));
+        assertOneLineError("--dry-run does not combine with --resume");
+        assertFalse(err.toString().contains("max-batches"), err.toString());
+        assertTrue(Checkpoints.isCheckpoint(Checkpoints.beside(model)), "the checkpoint stays");
+    }
+
+    @Test
+    void resumeWithInitIsRefusedInsteadOfIgnoringTheWeights() throws IOException {
+        Path model = tmp.resolve("m");
+        checkpointAfterOneEpoch(model);
+        Path init = tmp.resolve("init.npz");
+        Files.write(init, new byte[] {1});
+        assertEquals(
+                2, run(train(model, "--resume", "--init", init.toString()).toArray(String[]::new)));
+        assertOneLineError("--init " + init + ": a resumed run continues from the weights of");
+        assertTrue(out.toString().isEmpty(), "nothing trained: " + out);
+        assertTrue(Checkpoints.isCheckpoint(Checkpoints.beside(model)), "the checkpoint stays");
+    }
 }
