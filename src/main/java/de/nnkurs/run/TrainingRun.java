@@ -320,6 +320,9 @@ public final class TrainingRun {
                 throw new InvalidSettingException("resume", e.getMessage());
             }
         }
+        if (checkpointTo != null && resumeFrom == null) {
+            Checkpoints.checkTarget(saveTo != null ? "output" : "checkpoints", checkpointTo);
+        }
         if (export) {
             if (saveTo == null) {
                 throw new InvalidSettingException(
@@ -369,6 +372,19 @@ public final class TrainingRun {
                                 + ", not from a file; leave out one of init and resume");
             }
             resumeFrom.checkSameRun(identity(null), Set.of(DATA));
+            if (settings.epochs() < resumeFrom.runEpochs()) {
+                throw new InvalidSettingException(
+                        "epochs",
+                        "is "
+                                + settings.epochs()
+                                + ", but "
+                                + resumeFrom.dir()
+                                + " is the checkpoint of a "
+                                + resumeFrom.runEpochs()
+                                + "-epoch run: give "
+                                + resumeFrom.runEpochs()
+                                + " or more to continue it (the checkpoint stays)");
+            }
             if (settings.epochs() < resumeFrom.epochsDone()) {
                 throw new InvalidSettingException(
                         "epochs",
@@ -505,7 +521,7 @@ public final class TrainingRun {
                                 "another run is training into it right now; try again when it"
                                         + " has finished");
             }
-            plan = Checkpoints.plan(checkpointTo, resumeFrom, run);
+            plan = Checkpoints.plan(checkpointTo, resumeFrom, run, settings.epochs());
         }
         try (AtomicDirectory.Lock held = runLock) {
             return run(listener, plan);
