@@ -143,7 +143,7 @@ public final class TrainingRun {
      */
     public TrainingRun saveInitialWeights(Path file) {
         StateDict.checkFileName("save-init", file);
-        FileChecks.writable("save-init", file);
+        FileChecks.writableFile("save-init", file);
         saveInitialWeights = file;
         return this;
     }
@@ -168,7 +168,7 @@ public final class TrainingRun {
      */
     public TrainingRun saveOrder(Path file) {
         FileChecks.extension("save-order", file, "epoch order", ".npz");
-        FileChecks.writable("save-order", file);
+        FileChecks.writableFile("save-order", file);
         saveOrder = file;
         return this;
     }
@@ -256,7 +256,7 @@ public final class TrainingRun {
      * @return this run
      */
     public TrainingRun saveRecord(Path file) {
-        FileChecks.writable("save-record", file);
+        FileChecks.writableFile("save-record", file);
         record = file;
         return this;
     }
@@ -479,10 +479,8 @@ public final class TrainingRun {
                         "Test accuracy after %d epoch(s): %.4f",
                         trained.result().epochs().size(),
                         trained.testAccuracy()));
-        if (record != null) {
-            RunRecord.ofJava(trained).write(record); // also for a diverged run: it shows where
-        }
         if (trained.diverged()) {
+            writeRecord(trained, null); // also for a diverged run: it shows where
             if (checkpointTo != null && Checkpoints.isCheckpoint(checkpointTo)) {
                 listener.onNote("The last good checkpoint stays in " + checkpointTo);
             }
@@ -492,9 +490,10 @@ public final class TrainingRun {
             return;
         }
         if (saveTo == null) {
+            writeRecord(trained, null);
             return;
         }
-        ModelFolder.save(trained, saveTo);
+        ModelFolder.save(trained, saveTo); // first: a record that cannot be written loses no model
         listener.onNote("Saved " + saveTo);
         if (Checkpoints.delete(checkpointTo) && resumeFrom != null) {
             listener.onNote("Removed " + checkpointTo + ": the run is complete");
@@ -502,6 +501,20 @@ public final class TrainingRun {
         if (export) {
             Path folder = ServingFolder.exportBeside(saveTo);
             listener.onNote("Exported " + folder + " and " + ServingFolder.zipFor(folder));
+        }
+        writeRecord(trained, saveTo);
+    }
+
+    /** Writes the run record, if asked; a failure names the record and the model kept. */
+    private void writeRecord(TrainedModel trained, Path saved) throws IOException {
+        if (record == null) {
+            return;
+        }
+        try {
+            RunRecord.ofJava(trained).write(record);
+        } catch (IOException e) {
+            throw new IOException(
+                    e.getMessage() + (saved == null ? "" : "; the model is saved in " + saved), e);
         }
     }
 
