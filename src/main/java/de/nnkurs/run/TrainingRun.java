@@ -31,9 +31,7 @@ import de.nnkurs.training.TrainingSettings;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -351,6 +349,13 @@ public final class TrainingRun {
         if (order != null && saveOrder != null) {
             throw new InvalidSettingException("order", "and save-order exclude each other");
         }
+        if ((order != null || saveOrder != null) && data != null) {
+            // Before the first step (run checks again once the data is there).
+            OrderFile.checkSize(
+                    order != null ? "order" : "save-order",
+                    settings.epochs(),
+                    data.train().count());
+        }
         if (resumeFrom != null) {
             if (settings.optimizer() == OptimizerKind.GD
                     || settings.optimizer() == OptimizerKind.DJL_ADAM) {
@@ -581,15 +586,15 @@ public final class TrainingRun {
             return Sampler.fixed(
                     OrderFile.read(order, count, settings.epochs(), model.getNDManager()));
         }
-        Sampler shuffle = Sampler.random(new Random(settings.seed()));
-        if (saveOrder == null) {
-            return shuffle;
+        if (saveOrder != null) {
+            // The same draws as the run's own below, written one epoch at a time: an order file
+            // of many epochs never has to fit into memory.
+            OrderFile.write(
+                    saveOrder,
+                    settings.epochs(),
+                    count,
+                    Sampler.random(new Random(settings.seed())));
         }
-        List<int[]> orders = new ArrayList<>();
-        for (int e = 0; e < settings.epochs(); e++) {
-            orders.add(shuffle.nextEpoch(count));
-        }
-        OrderFile.write(saveOrder, orders, model.getNDManager());
-        return Sampler.fixed(orders);
+        return Sampler.random(new Random(settings.seed()));
     }
 }

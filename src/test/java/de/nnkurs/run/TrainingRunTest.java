@@ -415,4 +415,16 @@ class TrainingRunTest {
         assertTrue(Files.isRegularFile(dir.resolve("metadata.json")), "the model is saved");
         assertFalse(Files.exists(tmp.resolve("models/mnist.checkpoint")));
     }
+
+    @Test
+    void anOrderFileOfMoreEpochsThanItCanHoldIsRefusedBeforeTraining() {
+        TrainingRun run =
+                TrainingRun.of(TrainingSettings.builder().optEpochs(40_000).build())
+                        .data(DATA)
+                        .saveOrder(tmp.resolve("o.npz"));
+        InvalidSettingException e = assertThrows(InvalidSettingException.class, run::check);
+        assertEquals("save-order", e.setting());
+        assertTrue(e.getMessage().contains("40000 epochs of 600 examples"), e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("o.npz")));
+    }
 }
