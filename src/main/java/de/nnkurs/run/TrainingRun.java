@@ -16,6 +16,7 @@ import de.nnkurs.export.ModelFolder;
 import de.nnkurs.export.ServingFolder;
 import de.nnkurs.model.Architecture;
 import de.nnkurs.model.EngineThreads;
+import de.nnkurs.model.LibTorchFiles;
 import de.nnkurs.model.Models;
 import de.nnkurs.model.StateDict;
 import de.nnkurs.model.Variant;
@@ -441,6 +442,7 @@ public final class TrainingRun {
             throw new IllegalStateException("no data to train on: call data(mnist) first");
         }
         int count = threads != null ? threads : EngineThreads.chosenFor(architecture);
+        LibTorchFiles.ensureIntact(listener::onNote); // before the engine loads it
         int before = EngineThreads.use(count);
         try {
             listener.onNote(describe());
