@@ -75,7 +75,7 @@ final class BenchCommand implements Callable<Integer> {
         Benchmark.Settings settings =
                 new Benchmark.Settings(epochs, predictions, passes, maxBatches);
         if (output != null) {
-            FileChecks.writable("output", output);
+            FileChecks.writableFile("output", output);
         }
         data.check();
         MnistData mnist = data.load(spec);

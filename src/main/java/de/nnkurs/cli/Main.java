@@ -3,6 +3,7 @@ package de.nnkurs.cli;
 import de.nnkurs.InvalidSettingException;
 import de.nnkurs.io.Reasons;
 import de.nnkurs.model.EngineThreads;
+import de.nnkurs.model.LibTorchFiles;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,6 +13,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
@@ -114,6 +116,13 @@ public final class Main implements Callable<Integer> {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        try {
+            // Before anything loads libtorch: a damaged copy would crash the JVM (SIGBUS).
+            LibTorchFiles.ensureIntact(line -> err.println("nnkurs: " + line));
+        } catch (IOException e) {
+            err.println("nnkurs: " + e.getMessage());
+            System.exit(EXIT_FAILURE);
+        }
         System.exit(run(out, err, args));
     }
 

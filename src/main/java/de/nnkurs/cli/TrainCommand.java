@@ -1,5 +1,6 @@
 package de.nnkurs.cli;
 
+import de.nnkurs.InvalidSettingException;
 import de.nnkurs.data.MnistData;
 import de.nnkurs.model.Architecture;
 import de.nnkurs.run.TrainingRun;
@@ -73,6 +74,13 @@ final class TrainCommand implements Callable<Integer> {
         Architecture architecture = network.architecture();
         TrainingRun run =
                 sideBySide.applyTo(TrainingRun.of(training.settings()).architecture(architecture));
+        if (resume && training.dryRun) {
+            // Checked first: a dry run's 1 epoch of 5 batches would differ from the checkpoint's.
+            throw new InvalidSettingException(
+                    "dry-run",
+                    "does not combine with --resume: a dry run saves nothing and cannot continue a"
+                            + " checkpoint; leave out one of them");
+        }
         if (!training.dryRun) {
             run.saveTo(output != null ? output : ArchitectureOptions.defaultOutput(architecture));
         }

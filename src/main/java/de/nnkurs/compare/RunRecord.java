@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 
 import com.google.gson.Gson;
+import com.google.gson.JsonIOException;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 
@@ -97,7 +98,13 @@ public record RunRecord(
                 file,
                 out -> {
                     Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-                    GSON.toJson(this, w);
+                    try {
+                        GSON.toJson(this, w);
+                    } catch (JsonIOException e) {
+                        // Gson wraps the disk's error ("No space left on device"); hand it back
+                        // so that the message names the record.
+                        throw e.getCause() instanceof IOException io ? io : new IOException(e);
+                    }
                     w.flush();
                 });
     }

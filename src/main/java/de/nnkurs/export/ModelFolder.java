@@ -175,6 +175,7 @@ public final class ModelFolder {
      */
     public static void exportWeights(Path dir, Path weights) throws IOException {
         StateDict.checkFileName("output", weights);
+        FileChecks.writableFile("output", weights);
         FileChecks.existingFolder("model", dir);
         try (Model model = load(dir)) {
             StateDict.save(model.getBlock(), weights);

@@ -33,11 +33,8 @@ public final class AtomicFile {
      */
     static IOException named(Path target, IOException e) {
         if (e instanceof FileSystemException fse) {
-            return new IOException(
-                    (fse.getFile() != null ? fse.getFile() : target.toString())
-                            + ": "
-                            + Reasons.of(fse),
-                    e);
+            // The target, never the temporary file beside it, which the user never named.
+            return new IOException(target + ": cannot write here (" + Reasons.of(fse) + ")", e);
         }
         if (e.getClass() != IOException.class) {
             return e;
@@ -55,6 +52,9 @@ public final class AtomicFile {
      */
     public static void write(Path target, Contents contents) throws IOException {
         Path absolute = target.toAbsolutePath().normalize();
+        if (Files.isDirectory(absolute)) {
+            throw new IOException(target + ": is a folder, not a file to write");
+        }
         Path partial;
         try {
             Files.createDirectories(absolute.getParent());
@@ -76,11 +76,15 @@ public final class AtomicFile {
             } catch (IOException e) {
                 throw named(target, e);
             }
-            Files.move(
-                    partial,
-                    absolute,
-                    StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
+            try {
+                Files.move(
+                        partial,
+                        absolute,
+                        StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw named(target, e);
+            }
         } finally {
             Files.deleteIfExists(partial);
         }

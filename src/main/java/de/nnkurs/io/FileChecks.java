@@ -85,6 +85,21 @@ public final class FileChecks {
         }
     }
 
+    /**
+     * Fails if a file could not be written at {@code target}: a folder is there, or its nearest
+     * folder is read-only.
+     *
+     * @param setting the setting that names the file, e.g. {@code save-record}
+     * @param target the file to be written
+     */
+    public static void writableFile(String setting, Path target) {
+        if (Files.isDirectory(target)) {
+            throw new InvalidSettingException(
+                    setting, target + ": is a folder; name the file to write");
+        }
+        writable(setting, target);
+    }
+
     /** Fails if a file could not be created at {@code target}: its nearest folder is read-only. */
     public static void writable(String setting, Path target) {
         Path absolute = target.toAbsolutePath().normalize();

@@ -12,7 +12,8 @@ import java.util.stream.Collectors;
  * hidden layers, their activation, and whether a Softmax ends the network. Input (784 pixels) and
  * output (10 digits) are fixed by the task.
  *
- * @param hidden widths of the hidden layers, each 1 to {@value #MAX_WIDTH}
+ * @param hidden widths of the hidden layers, at most {@value #MAX_HIDDEN_LAYERS} of them, each 1 to
+ *     {@value #MAX_WIDTH}
  * @param activation the activation after every hidden layer
  * @param variant whether the final Softmax is there
  */
@@ -21,9 +22,21 @@ public record Architecture(List<Integer> hidden, HiddenActivation activation, Va
     /** The widest hidden layer accepted. */
     public static final int MAX_WIDTH = 4096;
 
-    /** Checks the widths. */
+    /** The most hidden layers accepted. */
+    public static final int MAX_HIDDEN_LAYERS = 16;
+
+    /** Checks the number of hidden layers and their widths. */
     public Architecture {
         hidden = List.copyOf(hidden);
+        if (hidden.size() > MAX_HIDDEN_LAYERS) {
+            throw new InvalidSettingException(
+                    "hidden",
+                    "has "
+                            + hidden.size()
+                            + " layers, more than the "
+                            + MAX_HIDDEN_LAYERS
+                            + " accepted");
+        }
         for (int width : hidden) {
             if (width < 1 || width > MAX_WIDTH) {
                 throw new InvalidSettingException(
@@ -71,7 +84,17 @@ public record Architecture(List<Integer> hidden, HiddenActivation activation, Va
         if (spec.isBlank()) {
             return widths;
         }
-        for (String part : spec.split(",")) {
+        String[] parts = spec.split(",");
+        if (parts.length > MAX_HIDDEN_LAYERS) {
+            throw new InvalidSettingException(
+                    "hidden",
+                    "has "
+                            + parts.length
+                            + " layers, more than the "
+                            + MAX_HIDDEN_LAYERS
+                            + " accepted");
+        }
+        for (String part : parts) {
             try {
                 widths.add(Integer.parseInt(part.strip()));
             } catch (NumberFormatException e) {

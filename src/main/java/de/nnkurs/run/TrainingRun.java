@@ -16,6 +16,7 @@ import de.nnkurs.export.ModelFolder;
 import de.nnkurs.export.ServingFolder;
 import de.nnkurs.model.Architecture;
 import de.nnkurs.model.EngineThreads;
+import de.nnkurs.model.LibTorchFiles;
 import de.nnkurs.model.Models;
 import de.nnkurs.model.StateDict;
 import de.nnkurs.model.Variant;
@@ -31,9 +32,7 @@ import de.nnkurs.training.TrainingSettings;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -143,7 +142,7 @@ public final class TrainingRun {
      */
     public TrainingRun saveInitialWeights(Path file) {
         StateDict.checkFileName("save-init", file);
-        FileChecks.writable("save-init", file);
+        FileChecks.writableFile("save-init", file);
         saveInitialWeights = file;
         return this;
     }
@@ -168,7 +167,7 @@ public final class TrainingRun {
      */
     public TrainingRun saveOrder(Path file) {
         FileChecks.extension("save-order", file, "epoch order", ".npz");
-        FileChecks.writable("save-order", file);
+        FileChecks.writableFile("save-order", file);
         saveOrder = file;
         return this;
     }
@@ -256,7 +255,7 @@ public final class TrainingRun {
      * @return this run
      */
     public TrainingRun saveRecord(Path file) {
-        FileChecks.writable("save-record", file);
+        FileChecks.writableFile("save-record", file);
         record = file;
         return this;
     }
@@ -320,6 +319,9 @@ public final class TrainingRun {
                 throw new InvalidSettingException("resume", e.getMessage());
             }
         }
+        if (checkpointTo != null && resumeFrom == null) {
+            Checkpoints.checkTarget(saveTo != null ? "output" : "checkpoints", checkpointTo);
+        }
         if (export) {
             if (saveTo == null) {
                 throw new InvalidSettingException(
@@ -348,6 +350,13 @@ public final class TrainingRun {
         if (order != null && saveOrder != null) {
             throw new InvalidSettingException("order", "and save-order exclude each other");
         }
+        if ((order != null || saveOrder != null) && data != null) {
+            // Before the first step (run checks again once the data is there).
+            OrderFile.checkSize(
+                    order != null ? "order" : "save-order",
+                    settings.epochs(),
+                    data.train().count());
+        }
         if (resumeFrom != null) {
             if (settings.optimizer() == OptimizerKind.GD
                     || settings.optimizer() == OptimizerKind.DJL_ADAM) {
@@ -360,7 +369,28 @@ public final class TrainingRun {
                                         : "DJL keeps its moments where no checkpoint can reach"
                                                 + " them; use adam"));
             }
+            if (initialWeights != null) {
+                throw new InvalidSettingException(
+                        "init",
+                        initialWeights
+                                + ": a resumed run continues from the weights of "
+                                + resumeFrom.dir()
+                                + ", not from a file; leave out one of init and resume");
+            }
             resumeFrom.checkSameRun(identity(null), Set.of(DATA));
+            if (settings.epochs() < resumeFrom.runEpochs()) {
+                throw new InvalidSettingException(
+                        "epochs",
+                        "is "
+                                + settings.epochs()
+                                + ", but "
+                                + resumeFrom.dir()
+                                + " is the checkpoint of a "
+                                + resumeFrom.runEpochs()
+                                + "-epoch run: give "
+                                + resumeFrom.runEpochs()
+                                + " or more to continue it (the checkpoint stays)");
+            }
             if (settings.epochs() < resumeFrom.epochsDone()) {
                 throw new InvalidSettingException(
                         "epochs",
@@ -412,6 +442,7 @@ public final class TrainingRun {
             throw new IllegalStateException("no data to train on: call data(mnist) first");
         }
         int count = threads != null ? threads : EngineThreads.chosenFor(architecture);
+        LibTorchFiles.ensureIntact(listener::onNote); // before the engine loads it
         int before = EngineThreads.use(count);
         try {
             listener.onNote(describe());
@@ -455,10 +486,8 @@ public final class TrainingRun {
                         "Test accuracy after %d epoch(s): %.4f",
                         trained.result().epochs().size(),
                         trained.testAccuracy()));
-        if (record != null) {
-            RunRecord.ofJava(trained).write(record); // also for a diverged run: it shows where
-        }
         if (trained.diverged()) {
+            writeRecord(trained, null); // also for a diverged run: it shows where
             if (checkpointTo != null && Checkpoints.isCheckpoint(checkpointTo)) {
                 listener.onNote("The last good checkpoint stays in " + checkpointTo);
             }
@@ -468,9 +497,10 @@ public final class TrainingRun {
             return;
         }
         if (saveTo == null) {
+            writeRecord(trained, null);
             return;
         }
-        ModelFolder.save(trained, saveTo);
+        ModelFolder.save(trained, saveTo); // first: a record that cannot be written loses no model
         listener.onNote("Saved " + saveTo);
         if (Checkpoints.delete(checkpointTo) && resumeFrom != null) {
             listener.onNote("Removed " + checkpointTo + ": the run is complete");
@@ -478,6 +508,20 @@ public final class TrainingRun {
         if (export) {
             Path folder = ServingFolder.exportBeside(saveTo);
             listener.onNote("Exported " + folder + " and " + ServingFolder.zipFor(folder));
+        }
+        writeRecord(trained, saveTo);
+    }
+
+    /** Writes the run record, if asked; a failure names the record and the model kept. */
+    private void writeRecord(TrainedModel trained, Path saved) throws IOException {
+        if (record == null) {
+            return;
+        }
+        try {
+            RunRecord.ofJava(trained).write(record);
+        } catch (IOException e) {
+            throw new IOException(
+                    e.getMessage() + (saved == null ? "" : "; the model is saved in " + saved), e);
         }
     }
 
@@ -497,7 +541,7 @@ public final class TrainingRun {
                                 "another run is training into it right now; try again when it"
                                         + " has finished");
             }
-            plan = Checkpoints.plan(checkpointTo, resumeFrom, run);
+            plan = Checkpoints.plan(checkpointTo, resumeFrom, run, settings.epochs());
         }
         try (AtomicDirectory.Lock held = runLock) {
             return run(listener, plan);
@@ -544,15 +588,15 @@ public final class TrainingRun {
             return Sampler.fixed(
                     OrderFile.read(order, count, settings.epochs(), model.getNDManager()));
         }
-        Sampler shuffle = Sampler.random(new Random(settings.seed()));
-        if (saveOrder == null) {
-            return shuffle;
+        if (saveOrder != null) {
+            // The same draws as the run's own below, written one epoch at a time: an order file
+            // of many epochs never has to fit into memory.
+            OrderFile.write(
+                    saveOrder,
+                    settings.epochs(),
+                    count,
+                    Sampler.random(new Random(settings.seed())));
         }
-        List<int[]> orders = new ArrayList<>();
-        for (int e = 0; e < settings.epochs(); e++) {
-            orders.add(shuffle.nextEpoch(count));
-        }
-        OrderFile.write(saveOrder, orders, model.getNDManager());
-        return Sampler.fixed(orders);
+        return Sampler.random(new Random(settings.seed()));
     }
 }

@@ -69,6 +69,7 @@ public final class Checkpoints {
     private static final long MAX_ARRAY_FILE_BYTES = (1L << 30) + (1L << 20);
 
     private static final String STEP_LOSSES = "step_losses";
+    private static final String RUN_EPOCHS = "runEpochs";
     private static final long MAX_META_BYTES = 1 << 24;
     private static final List<Pattern> FILES =
             List.of(META, WEIGHTS, OPTIMIZER, LOSSES).stream()
@@ -76,16 +77,18 @@ public final class Checkpoints {
                     .toList();
 
     /** A plan that neither resumes nor writes checkpoints. */
-    public static final Checkpoints NONE = new Checkpoints(null, null, Map.of());
+    public static final Checkpoints NONE = new Checkpoints(null, null, Map.of(), 0);
 
     private final Path writeTo;
     private final Saved resumeFrom;
     private final Map<String, String> run;
+    private final int runEpochs;
 
-    private Checkpoints(Path writeTo, Saved resumeFrom, Map<String, String> run) {
+    private Checkpoints(Path writeTo, Saved resumeFrom, Map<String, String> run, int runEpochs) {
         this.writeTo = writeTo;
         this.resumeFrom = resumeFrom;
         this.run = run;
+        this.runEpochs = runEpochs;
     }
 
     /**
@@ -95,9 +98,44 @@ public final class Checkpoints {
      * @param resumeFrom a checkpoint to start from, or null to start afresh
      * @param run what identifies the run (settings, network, data); a checkpoint of another run is
      *     refused
+     * @param runEpochs the epochs the whole run takes, recorded so that resuming it with fewer is
+     *     refused
      */
-    public static Checkpoints plan(Path writeTo, Saved resumeFrom, Map<String, String> run) {
-        return new Checkpoints(writeTo, resumeFrom, Map.copyOf(run));
+    public static Checkpoints plan(
+            Path writeTo, Saved resumeFrom, Map<String, String> run, int runEpochs) {
+        return new Checkpoints(writeTo, resumeFrom, Map.copyOf(run), runEpochs);
+    }
+
+    /**
+     * Fails at once if a run could not write its checkpoints into {@code dir}: something that is
+     * not a checkpoint is there (a file, a symbolic link, a folder with other files, e.g. {@code
+     * .DS_Store}). Call it before training, not after the first epoch.
+     *
+     * @param setting the setting that names the folder, e.g. {@code output}
+     * @param dir the checkpoint folder a run will write
+     * @throws InvalidSettingException naming the folder and what is in the way
+     */
+    public static void checkTarget(String setting, Path dir) {
+        if (Files.isSymbolicLink(dir)) {
+            throw new InvalidSettingException(
+                    setting,
+                    dir
+                            + ": is a symbolic link, not a checkpoint folder; a run writes its"
+                            + " checkpoint there after every epoch: move the link away");
+        }
+        FileChecks.replaceable(setting, dir, Checkpoints::strangers, "a checkpoint folder");
+        FileChecks.writable(setting, dir);
+    }
+
+    /** Returns what in {@code dir} a checkpoint folder never holds; empty for a checkpoint. */
+    static List<String> strangers(Path dir) {
+        List<String> other = FileChecks.entriesOtherThan(dir, FILES);
+        if (other.isEmpty()
+                && !Files.isRegularFile(dir.resolve(META))
+                && !FileChecks.entriesOtherThan(dir, List.of()).isEmpty()) {
+            return List.of("no " + META);
+        }
+        return other;
     }
 
     /**
@@ -157,9 +195,16 @@ public final class Checkpoints {
             throw new InvalidDataException(
                     dir, "no checkpoint here (train writes one after each" + " epoch)");
         }
-        if (!isCheckpoint(dir)) {
+        if (Files.isSymbolicLink(dir) || !isCheckpoint(dir)) {
+            List<String> other = Files.isSymbolicLink(dir) ? List.of() : strangers(dir);
             throw new InvalidDataException(
-                    dir, "not a checkpoint folder (it needs " + META + " and nothing else)");
+                    dir,
+                    (Files.isSymbolicLink(dir)
+                                    ? "is a symbolic link, "
+                                    : other.isEmpty() ? "" : "holds " + other.get(0) + ", so ")
+                            + "not a checkpoint folder (it needs "
+                            + META
+                            + " and nothing else)");
         }
         Path meta = dir.resolve(META);
         long size = Files.size(meta);
@@ -216,7 +261,21 @@ public final class Checkpoints {
                     checkFingerprint(dir.resolve(name), sums.get(name).getAsString());
                 }
             }
-            return new Saved(dir, run, epochs);
+            int runEpochs = 0; // unknown in checkpoints written before it was recorded
+            if (json.has(RUN_EPOCHS)) {
+                runEpochs = json.get(RUN_EPOCHS).getAsInt();
+                if (runEpochs < epochs.size()) {
+                    throw new InvalidDataException(
+                            meta,
+                            RUN_EPOCHS
+                                    + " is "
+                                    + runEpochs
+                                    + ", fewer than the "
+                                    + epochs.size()
+                                    + " epochs it records");
+                }
+            }
+            return new Saved(dir, run, epochs, runEpochs);
         } catch (JsonParseException
                 | IllegalStateException
                 | NullPointerException
@@ -283,11 +342,21 @@ public final class Checkpoints {
         private final Path dir;
         private final Map<String, String> run;
         private final List<EpochResult> epochs;
+        private final int runEpochs;
 
-        private Saved(Path dir, Map<String, String> run, List<EpochResult> epochs) {
+        private Saved(Path dir, Map<String, String> run, List<EpochResult> epochs, int runEpochs) {
             this.dir = dir;
             this.run = Map.copyOf(run);
             this.epochs = List.copyOf(epochs);
+            this.runEpochs = runEpochs;
+        }
+
+        /**
+         * Returns the epochs the interrupted run was to take in all, or 0 if the checkpoint does
+         * not say (written by an earlier version).
+         */
+        public int runEpochs() {
+            return runEpochs;
         }
 
         /** Returns the folder. */
@@ -512,6 +581,7 @@ public final class Checkpoints {
                 .sorted(Map.Entry.comparingByKey())
                 .forEach(e -> runJson.addProperty(e.getKey(), e.getValue()));
         json.add("run", runJson);
+        json.addProperty(RUN_EPOCHS, runEpochs);
         JsonArray list = new JsonArray();
         for (EpochResult r : epochs) {
             JsonObject o = new JsonObject();

@@ -2,10 +2,12 @@ package de.nnkurs.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import de.nnkurs.data.MnistData;
 import de.nnkurs.training.Checkpoints;
+import de.nnkurs.training.EpochResult;
 import de.nnkurs.training.TrainedModel;
 import de.nnkurs.training.RunListener;
 import de.nnkurs.run.TrainingRun;
@@ -97,5 +99,104 @@ class ResumeCommandTest extends CommandLineTest {
         assertEquals(0, run(train(model).toArray(String[]::new)), err.toString());
         assertTrue(
                 out.toString().contains("holds an interrupted run's checkpoint"), out.toString());
+    }
+
+    @Test
+    void resumeWithDryRunIsRefusedNamingTheFlagsTheUserTyped() throws IOException {
+        Path model = tmp.resolve("m");
+        checkpointAfterOneEpoch(model);
+        assertEquals(2, run(train(model, "--resume", "--dry-run").toArray(String[]::new)));
+        assertOneLineError("--dry-run does not combine with --resume");
+        assertFalse(err.toString().contains("max-batches"), err.toString());
+        assertTrue(Checkpoints.isCheckpoint(Checkpoints.beside(model)), "the checkpoint stays");
+    }
+
+    @Test
+    void resumeWithInitIsRefusedInsteadOfIgnoringTheWeights() throws IOException {
+        Path model = tmp.resolve("m");
+        checkpointAfterOneEpoch(model);
+        Path init = tmp.resolve("init.npz");
+        Files.write(init, new byte[] {1});
+        assertEquals(
+                2, run(train(model, "--resume", "--init", init.toString()).toArray(String[]::new)));
+        assertOneLineError("--init " + init + ": a resumed run continues from the weights of");
+        assertTrue(out.toString().isEmpty(), "nothing trained: " + out);
+        assertTrue(Checkpoints.isCheckpoint(Checkpoints.beside(model)), "the checkpoint stays");
+    }
+
+    /** Leaves the checkpoint of a 10-epoch run (max-batches 3) interrupted after epoch 2. */
+    private void checkpointOfATenEpochRunAfterTwoEpochs(Path model) throws IOException {
+        MnistData data = MnistData.load(tinyData(tmp));
+        TrainingRun run =
+                TrainingRun.of(TrainingSettings.builder().optEpochs(10).optMaxBatches(3).build())
+                        .checkpoints(Checkpoints.beside(model))
+                        .data(data);
+        RunListener interrupt =
+                new RunListener() {
+                    @Override
+                    public void onEpoch(EpochResult result) {
+                        if (result.epoch() == 3) {
+                            throw new IllegalStateException("interrupted");
+                        }
+                    }
+                };
+        assertThrows(IllegalStateException.class, () -> run.run(interrupt).close());
+    }
+
+    @Test
+    void resumingATenEpochRunWithFewerEpochsIsRefusedAndKeepsItsCheckpoint() throws IOException {
+        Path model = tmp.resolve("m");
+        Path checkpoint = Checkpoints.beside(model);
+        checkpointOfATenEpochRunAfterTwoEpochs(model);
+        assertEquals(2, Checkpoints.read(checkpoint).epochsDone());
+        assertEquals(2, run(train(model, "--resume").toArray(String[]::new)));
+        assertOneLineError(
+                "--epochs is 2, but "
+                        + checkpoint
+                        + " is the checkpoint of a 10-epoch run: give 10 or more");
+        assertTrue(Checkpoints.isCheckpoint(checkpoint), "the checkpoint stays");
+        assertFalse(Files.exists(model), "nothing saved");
+    }
+
+    @Test
+    void aForeignFileInTheCheckpointFolderIsNamedBeforeTraining() throws IOException {
+        Path model = tmp.resolve("m");
+        Path checkpoint = Checkpoints.beside(model);
+        Files.createDirectories(checkpoint);
+        Files.writeString(checkpoint.resolve(".DS_Store"), "finder");
+        assertEquals(2, run(train(model).toArray(String[]::new)));
+        assertOneLineError("--output " + checkpoint + ": exists and is not a checkpoint folder");
+        assertTrue(err.toString().contains(".DS_Store"), err.toString());
+        assertTrue(out.toString().isEmpty(), "nothing trained: " + out);
+        assertTrue(Files.exists(checkpoint.resolve(".DS_Store")), "left alone");
+    }
+
+    @Test
+    void aFileOrASymbolicLinkAtTheCheckpointPathIsNamedBeforeTraining() throws IOException {
+        Path model = tmp.resolve("m");
+        Path checkpoint = Checkpoints.beside(model);
+        Files.writeString(checkpoint, "notes");
+        assertEquals(2, run(train(model).toArray(String[]::new)));
+        assertOneLineError("--output " + checkpoint + ": exists and is not a folder");
+        assertTrue(out.toString().isEmpty(), "nothing trained: " + out);
+
+        Files.delete(checkpoint);
+        Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+        Files.createSymbolicLink(checkpoint, elsewhere);
+        err.getBuffer().setLength(0);
+        assertEquals(2, run(train(model).toArray(String[]::new)));
+        assertOneLineError("--output " + checkpoint + ": is a symbolic link");
+        assertTrue(Files.isSymbolicLink(checkpoint), "left alone");
+        assertTrue(out.toString().isEmpty(), "nothing trained: " + out);
+    }
+
+    @Test
+    void resumingFromAFolderWithAForeignFileNamesIt() throws IOException {
+        Path model = tmp.resolve("m");
+        Path checkpoint = Checkpoints.beside(model);
+        checkpointAfterOneEpoch(model);
+        Files.writeString(checkpoint.resolve(".DS_Store"), "finder");
+        assertEquals(2, run(train(model, "--resume").toArray(String[]::new)));
+        assertOneLineError(checkpoint + ": holds .DS_Store, so not a checkpoint folder");
     }
 }

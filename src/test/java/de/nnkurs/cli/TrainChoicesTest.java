@@ -247,4 +247,19 @@ class TrainChoicesTest extends CommandLineTest {
         assertTrue(java.nio.file.Files.isRegularFile(served.resolve("serving.properties")));
         assertTrue(java.nio.file.Files.isRegularFile(ServingFolder.zipFor(served)));
     }
+
+    @Test
+    void moreThanSixteenHiddenLayersAreRefusedBeforeTraining() throws IOException {
+        String widths = String.join(",", java.util.Collections.nCopies(17, "8"));
+        int code = run("train", "--dry-run", "--hidden", widths, "--data-dir", data());
+        assertOneLineUsageError(code, "--hidden has 17 layers, more than the 16 accepted");
+        assertTrue(out.toString().isEmpty(), "nothing trained: " + out);
+    }
+
+    @Test
+    void aDryRunRefusesANegativeEpochCountAsARealRunDoes() throws IOException {
+        int code = run("train", "--dry-run", "--epochs", "-1", "--data-dir", data());
+        assertOneLineUsageError(code, "--epochs must be at least 1, got -1");
+        assertTrue(out.toString().isEmpty(), "nothing trained: " + out);
+    }
 }

@@ -215,4 +215,32 @@ class WeightsCommandTest extends CommandLineTest {
                 err.toString().contains("--data-dir " + typo + ": no such folder"), err.toString());
         assertTrue(!Files.exists(typo));
     }
+
+    @Test
+    void aFolderAtTheOutputOfWeightsExportOrBenchIsRefusedNamingIt() throws IOException {
+        Path folder = java.nio.file.Files.createDirectories(tmp.resolve("w.npz"));
+        assertEquals(
+                2,
+                run(
+                        "weights",
+                        "export",
+                        "--model",
+                        tmp.toString(),
+                        "--output",
+                        folder + "/"));
+        assertEquals(1, err.toString().lines().count(), err.toString());
+        assertTrue(err.toString().contains("--output " + folder + ": is a folder"), err.toString());
+
+        err.getBuffer().setLength(0);
+        assertEquals(
+                2,
+                run(
+                        "bench",
+                        "--output",
+                        folder.toString(),
+                        "--data-dir",
+                        tmp.resolve("no-data").toString()));
+        assertEquals(1, err.toString().lines().count(), err.toString());
+        assertTrue(err.toString().contains("--output " + folder + ": is a folder"), err.toString());
+    }
 }

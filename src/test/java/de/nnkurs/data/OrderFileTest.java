@@ -80,4 +80,30 @@ class OrderFileTest {
         assertArrayEquals(new int[] {2, 0, 1}, fixed.nextEpoch(3));
         assertThrows(IllegalStateException.class, () -> fixed.nextEpoch(3));
     }
+
+    @Test
+    void ordersWrittenOneEpochAtATimeAreTheSamplersDrawsAndReadBack() throws IOException {
+        Path file = tmp.resolve("streamed.npz");
+        OrderFile.write(file, 3, 1000, Sampler.random(new Random(7)));
+        Sampler again = Sampler.random(new Random(7));
+        try (NDManager manager = NDManager.newBaseManager()) {
+            List<int[]> read = OrderFile.read(file, 1000, 3, manager);
+            for (int[] order : read) {
+                assertArrayEquals(again.nextEpoch(1000), order);
+            }
+        }
+    }
+
+    @Test
+    void moreIndicesThanAnOrderFileHoldsAreRefusedNamingTheSetting() {
+        de.nnkurs.InvalidSettingException e =
+                assertThrows(
+                        de.nnkurs.InvalidSettingException.class,
+                        () -> OrderFile.checkSize("save-order", 5000, 60000));
+        assertEquals(
+                "save-order cannot hold 5000 epochs of 60000 examples (300000000 indices): an"
+                        + " order file holds at most 20000000, 333 epochs of 60000",
+                e.getMessage());
+        OrderFile.checkSize("save-order", 333, 60000);
+    }
 }

@@ -363,4 +363,68 @@ class TrainingRunTest {
             }
         }
     }
+
+    @Test
+    void aFolderAtARecordOrOrderPathIsRefusedWhenNamedNotAfterTraining() throws IOException {
+        Path folder = Files.createDirectories(tmp.resolve("record.json"));
+        InvalidSettingException record =
+                assertThrows(
+                        InvalidSettingException.class,
+                        () -> TrainingRun.lesson().saveRecord(folder));
+        assertEquals(
+                "save-record " + folder + ": is a folder; name the file to write",
+                record.getMessage());
+        Path orders = Files.createDirectories(tmp.resolve("o.npz"));
+        assertEquals(
+                "save-order",
+                assertThrows(
+                                InvalidSettingException.class,
+                                () -> TrainingRun.lesson().saveOrder(orders))
+                        .setting());
+    }
+
+    @Test
+    void aRecordThatCannotBeWrittenAfterTrainingLosesNotTheModelAndNamesTheRecord()
+            throws IOException {
+        Path dir = tmp.resolve("models").resolve("mnist");
+        Path records = Files.createDirectories(tmp.resolve("records"));
+        Path record = records.resolve("run.json");
+        RunListener spoil =
+                new RunListener() {
+                    @Override
+                    public void onEpoch(de.nnkurs.training.EpochResult result) {
+                        // During the run the record's folder turns into a file, as a disk
+                        // that fills up does: nothing can be written there any more.
+                        try {
+                            Files.delete(records);
+                            Files.writeString(records, "in the way");
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }
+                };
+        TrainingRun run =
+                TrainingRun.of(twoSteps(OptimizerKind.ADAM))
+                        .data(DATA)
+                        .saveTo(dir)
+                        .saveRecord(record);
+        IOException e = assertThrows(IOException.class, () -> run.run(spoil).close());
+        assertTrue(e.getMessage().startsWith(record + ": "), e.getMessage());
+        assertFalse(e.getMessage().contains(".partial"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("; the model is saved in " + dir), e.getMessage());
+        assertTrue(Files.isRegularFile(dir.resolve("metadata.json")), "the model is saved");
+        assertFalse(Files.exists(tmp.resolve("models/mnist.checkpoint")));
+    }
+
+    @Test
+    void anOrderFileOfMoreEpochsThanItCanHoldIsRefusedBeforeTraining() {
+        TrainingRun run =
+                TrainingRun.of(TrainingSettings.builder().optEpochs(40_000).build())
+                        .data(DATA)
+                        .saveOrder(tmp.resolve("o.npz"));
+        InvalidSettingException e = assertThrows(InvalidSettingException.class, run::check);
+        assertEquals("save-order", e.setting());
+        assertTrue(e.getMessage().contains("40000 epochs of 600 examples"), e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("o.npz")));
+    }
 }

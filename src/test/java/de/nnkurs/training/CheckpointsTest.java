@@ -177,9 +177,14 @@ class CheckpointsTest {
         Files.writeString(dir.resolve("checkpoint.json"), "{}");
         Files.writeString(dir.resolve("notes.txt"), "mine");
         assertThrows(InvalidDataException.class, () -> Checkpoints.read(dir));
-        assertThrows(
-                IOException.class,
-                () -> losses(run(SETTINGS.toBuilder().optEpochs(1).build()).checkpoints(dir)));
+        InvalidSettingException refused =
+                assertThrows(
+                        InvalidSettingException.class,
+                        () ->
+                                losses(
+                                        run(SETTINGS.toBuilder().optEpochs(1).build())
+                                                .checkpoints(dir)));
+        assertTrue(refused.getMessage().contains("notes.txt"), refused.getMessage());
         assertEquals("mine", Files.readString(dir.resolve("notes.txt")));
         assertFalse(Checkpoints.delete(dir));
     }
