@@ -7,7 +7,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -40,11 +39,15 @@ class UnprivilegedIT {
     }
 
     private List<String> runAsNobody(String scenario) throws Exception {
-        String classPath =
-                String.join(
-                        File.pathSeparator,
-                        Path.of("target", "classes").toAbsolutePath().toString(),
-                        Path.of("target", "test-classes").toAbsolutePath().toString());
+        // The classes are copied where the other user can read them: the project may sit in a
+        // folder only its owner can enter (a temporary clone, root's home).
+        Path classes = dir.resolve("classes");
+        copyTree(Path.of("target", "classes"), classes);
+        Path child = Path.of("target", "test-classes", "de", "nnkurs", "io");
+        for (String name : List.of("UnprivilegedChild.class")) {
+            Files.copy(child.resolve(name), classes.resolve("de/nnkurs/io").resolve(name));
+        }
+        String classPath = classes.toString();
         Path log = dir.resolve("child.log");
         Process p =
                 new ProcessBuilder(
@@ -65,6 +68,23 @@ class UnprivilegedIT {
         List<String> lines = Files.readAllLines(log);
         assertEquals(0, p.exitValue(), String.join("\n", lines));
         return lines;
+    }
+
+    private static void copyTree(Path from, Path to) throws Exception {
+        try (var paths = Files.walk(from)) {
+            for (Path p : paths.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                    Files.setPosixFilePermissions(
+                            target, PosixFilePermissions.fromString("rwxr-xr-x"));
+                } else {
+                    Files.copy(p, target);
+                    Files.setPosixFilePermissions(
+                            target, PosixFilePermissions.fromString("rw-r--r--"));
+                }
+            }
+        }
     }
 
     @Test
