@@ -126,6 +126,8 @@ public final class Benchmark {
                 TrainingRun.of(training).data(mnist).run(epochLog(log, settings.epochs()))) {
             double[] epochs =
                     trained.result().epochs().stream().mapToDouble(EpochResult::seconds).toArray();
+            log.accept("the plain DJL Trainer loop, " + settings.epochs() + " epochs …");
+            double[] peer = DjlTrainerPeer.epochSeconds(mnist.train(), training);
             log.accept("batched inference …");
             double[] imagesPerSecond = new double[INFERENCE_BATCHES.length];
             for (int i = 0; i < INFERENCE_BATCHES.length; i++) {
@@ -144,6 +146,7 @@ public final class Benchmark {
             Double rss = PeakMemory.residentMb();
             return new BenchmarkResult(
                     epochs,
+                    peer,
                     examples,
                     percentile(micros, 50),
                     percentile(micros, 99),

@@ -11,6 +11,7 @@ import java.util.Locale;
  * The in-process figures of a {@link Benchmark} run.
  *
  * @param epochSeconds training seconds of each epoch, the first a warm-up
+ * @param peerEpochSeconds the same for the plain DJL {@code Trainer} loop, in the same run
  * @param trainingExamples examples trained on per epoch
  * @param predictP50Micros median single-picture latency of the exported model, µs
  * @param predictP99Micros 99th percentile of it, µs
@@ -22,6 +23,7 @@ import java.util.Locale;
  */
 public record BenchmarkResult(
         double[] epochSeconds,
+        double[] peerEpochSeconds,
         int trainingExamples,
         double predictP50Micros,
         double predictP99Micros,
@@ -34,6 +36,16 @@ public record BenchmarkResult(
     /** Returns the median training seconds per epoch after the warm-up epoch. */
     public double medianEpochSeconds() {
         return Benchmark.median(Arrays.copyOfRange(epochSeconds, 1, epochSeconds.length));
+    }
+
+    /** Returns the plain DJL loop's median seconds per epoch after its warm-up epoch. */
+    public double peerMedianEpochSeconds() {
+        return Benchmark.median(Arrays.copyOfRange(peerEpochSeconds, 1, peerEpochSeconds.length));
+    }
+
+    /** Returns how many times as fast as the plain DJL loop the project's loop trains. */
+    public double timesAsFastAsPeer() {
+        return peerMedianEpochSeconds() / medianEpochSeconds();
     }
 
     /** Returns training examples per second at the median epoch. */
@@ -49,6 +61,11 @@ public record BenchmarkResult(
         json.add("secondsPerEpoch", epochs);
         json.addProperty("medianSecondsPerEpoch", medianEpochSeconds());
         json.addProperty("samplesPerSecond", samplesPerSecond());
+        JsonArray peer = new JsonArray();
+        Arrays.stream(peerEpochSeconds).forEach(peer::add);
+        json.add("peerSecondsPerEpoch", peer);
+        json.addProperty("peerMedianSecondsPerEpoch", peerMedianEpochSeconds());
+        json.addProperty("timesAsFastAsPeer", timesAsFastAsPeer());
         json.addProperty("predictP50Micros", predictP50Micros);
         json.addProperty("predictP99Micros", predictP99Micros);
         json.addProperty("imagesPerSecondBatch256", imagesPerSecond256);
@@ -69,6 +86,8 @@ public record BenchmarkResult(
         return String.format(
                 Locale.ROOT,
                 "training, seconds per epoch (median of %d after a warm-up)  %.3f%n"
+                        + "  the plain DJL Trainer loop, same run, s per epoch    %.3f%n"
+                        + "  the project's loop is                                %.2f× as fast%n"
                         + "training, samples per second                           %.0f%n"
                         + "predict, one picture, p50 / p99 (µs)                   %.0f / %.0f%n"
                         + "batched inference, images per second, batch 256       %.0f%n"
@@ -77,6 +96,8 @@ public record BenchmarkResult(
                         + "libtorch threads / cores                               %d / %d%n",
                 epochSeconds.length - 1,
                 medianEpochSeconds(),
+                peerMedianEpochSeconds(),
+                timesAsFastAsPeer(),
                 samplesPerSecond(),
                 predictP50Micros,
                 predictP99Micros,

@@ -38,9 +38,22 @@ class BenchmarkTest {
     @Test
     void theMedianEpochLeavesOutTheWarmUp() {
         BenchmarkResult r =
-                new BenchmarkResult(new double[] {9, 1, 3, 2}, 600, 1, 2, 3, 4, 5, 1, 2);
+                new BenchmarkResult(
+                        new double[] {9, 1, 3, 2},
+                        new double[] {8, 5, 7, 6},
+                        600,
+                        1,
+                        2,
+                        3,
+                        4,
+                        5,
+                        1,
+                        2);
         assertEquals(2, r.medianEpochSeconds());
         assertEquals(300, r.samplesPerSecond());
+        // By hand: the peer's median after its warm-up is 6 s, the project's 2 s: 3× as fast.
+        assertEquals(6, r.peerMedianEpochSeconds());
+        assertEquals(3, r.timesAsFastAsPeer());
     }
 
     @Test
@@ -66,12 +79,15 @@ class BenchmarkTest {
                 Benchmark.run(
                         Synthetic.mnist(1024, 300), new Benchmark.Settings(2, 20, 2, 3), log::add);
         assertEquals(2, r.epochSeconds().length);
+        assertEquals(2, r.peerEpochSeconds().length, "the DJL Trainer loop ran too");
         assertEquals(3 * 256, r.trainingExamples(), "3 batches of 256 per epoch");
         JsonObject json = JsonParser.parseString(r.toJson()).getAsJsonObject();
         for (String key :
                 List.of(
                         "medianSecondsPerEpoch",
                         "samplesPerSecond",
+                        "peerMedianSecondsPerEpoch",
+                        "timesAsFastAsPeer",
                         "predictP50Micros",
                         "predictP99Micros",
                         "imagesPerSecondBatch256",
