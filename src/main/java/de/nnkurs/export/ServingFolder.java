@@ -59,10 +59,10 @@ public final class ServingFolder {
     static final int WORKERS = 2;
 
     /** DJL Serving's dynamic batching: the largest batch, by measurement. */
-    static final int BATCH_SIZE = 32;
+    static final int BATCH_SIZE = 64;
 
-    /** DJL Serving's dynamic batching: how long a request waits for others, by measurement. */
-    static final int BATCH_DELAY_MS = 1;
+    /** DJL Serving's dynamic batching: no wait for more requests (0 ms), by measurement. */
+    static final int BATCH_DELAY_MS = 0;
 
     /** What a served model's name may be: it goes into serving.properties and URLs. */
     private static final Pattern SERVED_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
@@ -435,15 +435,15 @@ public final class ServingFolder {
                 DigitTranslator.MEAN + "=" + Lesson.NORMALIZE_MEAN,
                 DigitTranslator.STD + "=" + Lesson.NORMALIZE_STD,
                 DigitTranslator.TOP_K + "=" + DigitClassifier.TOP,
-                "# DJL Serving: two workers, requests batched (up to "
+                "# DJL Serving: two workers; each takes the queued requests, up to "
                         + BATCH_SIZE
-                        + ", waiting at"
-                        + " most "
+                        + ", as one batch",
+                "# and waits "
                         + BATCH_DELAY_MS
-                        + " ms for more).",
-                "# Chosen with scripts/serve-bench (docs/serving.md): without batching, some"
-                        + " requests waited 1-6 s",
-                "# at 16 or more concurrent clients.",
+                        + " ms for more. Chosen with scripts/serve-bench"
+                        + " (docs/serving.md): without",
+                "# batching, some requests waited 1-6 s in DJL Serving's queue at 16 or more"
+                        + " clients.",
                 "minWorkers=" + WORKERS,
                 "maxWorkers=" + WORKERS,
                 "batch_size=" + BATCH_SIZE,
