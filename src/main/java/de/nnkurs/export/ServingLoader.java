@@ -393,22 +393,15 @@ public final class ServingLoader {
             for (int k = 0; k < 2; k++) {
                 int index = 2 * layer + k;
                 String what = "layer " + (layer + 1) + (k == 0 ? " weight" : " bias");
-                if (index >= loaded.size()) {
-                    throw new InvalidDataException(
-                            file,
-                            "hidden="
-                                    + hidden
-                                    + " needs "
-                                    + what
-                                    + " "
-                                    + ModelFolder.shape(needs[k])
-                                    + ", "
-                                    + params
-                                    + " has no such parameter");
-                }
-                var p = loaded.get(index);
-                var got = p.getArray() == null ? null : p.getArray().getShape();
+                boolean present = index < loaded.size();
+                var array = present ? loaded.get(index).getArray() : null;
+                var got = array == null ? null : array.getShape();
                 if (!needs[k].equals(got)) {
+                    String found =
+                            !present
+                                    ? " has no such parameter"
+                                    : " holds "
+                                            + (got == null ? "nothing" : ModelFolder.shape(got));
                     throw new InvalidDataException(
                             file,
                             "hidden="
@@ -419,8 +412,7 @@ public final class ServingLoader {
                                     + ModelFolder.shape(needs[k])
                                     + ", "
                                     + params
-                                    + " holds "
-                                    + (got == null ? "nothing" : ModelFolder.shape(got)));
+                                    + found);
                 }
             }
         }
