@@ -122,12 +122,19 @@ public final class Benchmark {
         int threads = EngineThreads.chosenFor(Architecture.lesson(Variant.SLIDES));
         int threadsBefore = EngineThreads.use(threads);
         Path work = Files.createTempDirectory("nnkurs-bench-");
+        boolean count = NativeCalls.available();
+        if (count) {
+            NativeCalls.install(); // before the warm-up epoch, which absorbs the rewrite
+        }
+        StepCalls stepCalls = new StepCalls(count);
         try (TrainedModel trained =
-                TrainingRun.of(training).data(mnist).run(epochLog(log, settings.epochs()))) {
+                TrainingRun.of(training)
+                        .data(mnist)
+                        .run(epochLog(log, settings.epochs()).andThen(stepCalls))) {
             double[] epochs =
                     trained.result().epochs().stream().mapToDouble(EpochResult::seconds).toArray();
             log.accept("the plain DJL Trainer loop, " + settings.epochs() + " epochs …");
-            double[] peer = DjlTrainerPeer.epochSeconds(mnist.train(), training);
+            DjlTrainerPeer.Result peer = DjlTrainerPeer.run(mnist.train(), training, count);
             log.accept("batched inference …");
             double[] imagesPerSecond = new double[INFERENCE_BATCHES.length];
             for (int i = 0; i < INFERENCE_BATCHES.length; i++) {
@@ -146,7 +153,9 @@ public final class Benchmark {
             Double rss = PeakMemory.residentMb();
             return new BenchmarkResult(
                     epochs,
-                    peer,
+                    peer.epochSeconds(),
+                    stepCalls.median(),
+                    peer.nativeCallsPerStep(),
                     examples,
                     percentile(micros, 50),
                     percentile(micros, 99),
@@ -158,6 +167,35 @@ public final class Benchmark {
         } finally {
             AtomicDirectory.deleteTree(work);
             EngineThreads.use(threadsBefore);
+        }
+    }
+
+    /** Counts native calls between consecutive steps after the warm-up epoch. */
+    private static final class StepCalls implements RunListener {
+        private final boolean counting;
+        private final List<Long> perStep = new ArrayList<>();
+        private long last = -1;
+
+        StepCalls(boolean counting) {
+            this.counting = counting;
+        }
+
+        @Override
+        public void onStep(int epoch, int step, int steps, float loss) {
+            if (!counting || epoch < 2) {
+                return;
+            }
+            long now = NativeCalls.total();
+            if (step > 1 && last >= 0) {
+                perStep.add(now - last); // within an epoch: no test pass in between
+            }
+            last = now;
+        }
+
+        double median() {
+            return perStep.isEmpty()
+                    ? Double.NaN
+                    : Benchmark.median(perStep.stream().mapToDouble(Long::doubleValue).toArray());
         }
     }
 

@@ -12,6 +12,9 @@ import java.util.Locale;
  *
  * @param epochSeconds training seconds of each epoch, the first a warm-up
  * @param peerEpochSeconds the same for the plain DJL {@code Trainer} loop, in the same run
+ * @param nativeCallsPerStep calls into libtorch per training step of the project's loop (NaN when
+ *     not counted: {@link NativeCalls#available()})
+ * @param peerNativeCallsPerStep the same for the plain DJL {@code Trainer} loop
  * @param trainingExamples examples trained on per epoch
  * @param predictP50Micros median single-picture latency of the exported model, µs
  * @param predictP99Micros 99th percentile of it, µs
@@ -24,6 +27,8 @@ import java.util.Locale;
 public record BenchmarkResult(
         double[] epochSeconds,
         double[] peerEpochSeconds,
+        double nativeCallsPerStep,
+        double peerNativeCallsPerStep,
         int trainingExamples,
         double predictP50Micros,
         double predictP99Micros,
@@ -66,6 +71,8 @@ public record BenchmarkResult(
         json.add("peerSecondsPerEpoch", peer);
         json.addProperty("peerMedianSecondsPerEpoch", peerMedianEpochSeconds());
         json.addProperty("timesAsFastAsPeer", timesAsFastAsPeer());
+        json.addProperty("nativeCallsPerStep", nativeCallsPerStep);
+        json.addProperty("peerNativeCallsPerStep", peerNativeCallsPerStep);
         json.addProperty("predictP50Micros", predictP50Micros);
         json.addProperty("predictP99Micros", predictP99Micros);
         json.addProperty("imagesPerSecondBatch256", imagesPerSecond256);
@@ -88,6 +95,7 @@ public record BenchmarkResult(
                 "training, seconds per epoch (median of %d after a warm-up)  %.3f%n"
                         + "  the plain DJL Trainer loop, same run, s per epoch    %.3f%n"
                         + "  the project's loop is                                %.2f× as fast%n"
+                        + "native calls into libtorch per step, project / DJL loop %s%n"
                         + "training, samples per second                           %.0f%n"
                         + "predict, one picture, p50 / p99 (µs)                   %.0f / %.0f%n"
                         + "batched inference, images per second, batch 256       %.0f%n"
@@ -98,6 +106,13 @@ public record BenchmarkResult(
                 medianEpochSeconds(),
                 peerMedianEpochSeconds(),
                 timesAsFastAsPeer(),
+                Double.isNaN(nativeCallsPerStep)
+                        ? "not counted (run from the jar)"
+                        : String.format(
+                                Locale.ROOT,
+                                "%.0f / %.0f",
+                                nativeCallsPerStep,
+                                peerNativeCallsPerStep),
                 samplesPerSecond(),
                 predictP50Micros,
                 predictP99Micros,

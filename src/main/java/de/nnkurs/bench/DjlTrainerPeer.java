@@ -38,13 +38,23 @@ final class DjlTrainerPeer {
     private DjlTrainerPeer() {}
 
     /**
+     * What the peer measured.
+     *
+     * @param epochSeconds seconds per epoch, the first being the warm-up
+     * @param nativeCallsPerStep calls into libtorch per step after the warm-up epoch, NaN if not
+     *     counted
+     */
+    record Result(double[] epochSeconds, double nativeCallsPerStep) {}
+
+    /**
      * Trains the peer and returns the seconds of each epoch.
      *
      * @param train the training examples
      * @param settings epochs, batch size, learning rate, seed and batch cap, as the project's run
-     * @return seconds per epoch, the first being the warm-up
+     * @param countCalls whether {@link NativeCalls} counts (installed by the caller)
+     * @return its figures
      */
-    static double[] epochSeconds(MnistSplit train, TrainingSettings settings) {
+    static Result run(MnistSplit train, TrainingSettings settings, boolean countCalls) {
         Engine.getInstance().setRandomSeed((int) settings.seed());
         int n = train.count();
         if (settings.maxBatches() > 0) {
@@ -77,9 +87,15 @@ final class DjlTrainerPeer {
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(new Shape(settings.batchSize(), Lesson.INPUT));
                 double[] seconds = new double[settings.epochs()];
+                long calls = 0;
+                long steps = 0;
                 for (int epoch = 0; epoch < settings.epochs(); epoch++) {
+                    long callsBefore = countCalls ? NativeCalls.total() : 0;
                     long start = System.nanoTime();
                     for (Batch batch : trainer.iterateDataset(data)) {
+                        if (epoch > 0) {
+                            steps++;
+                        }
                         try (GradientCollector gc = trainer.newGradientCollector()) {
                             NDList prediction = trainer.forward(batch.getData());
                             NDArray loss =
@@ -90,8 +106,11 @@ final class DjlTrainerPeer {
                         batch.close();
                     }
                     seconds[epoch] = (System.nanoTime() - start) / 1e9;
+                    if (epoch > 0 && countCalls) {
+                        calls += NativeCalls.total() - callsBefore;
+                    }
                 }
-                return seconds;
+                return new Result(seconds, countCalls ? (double) calls / steps : Double.NaN);
             }
         } catch (IOException | TranslateException e) {
             throw new IllegalStateException("the DJL Trainer loop could not run", e);

@@ -12,7 +12,6 @@ import de.nnkurs.Lesson;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Random;
@@ -32,9 +31,10 @@ import java.util.concurrent.Future;
  * own sub-manager of the caller's manager that closes with the batch.
  *
  * <p>While a batch trains, the next one is gathered and transformed on a helper thread into one of
- * two float arrays the epoch reuses; it then goes through one reused direct buffer into memory of
- * the engine that the batch owns: no new Java arrays or direct buffers per batch for the garbage
- * collector, and the Java-side work off the training thread.
+ * two blocks of memory the epoch reuses in turn, and the batch's arrays are made over that memory
+ * without a copy: no allocation per batch, in Java or in the engine, and the Java-side work off the
+ * training thread. A batch's memory is reused only after the batch is closed, as the loop closes
+ * each one; a batch kept open keeps its values, and the loader takes new memory instead.
  */
 public final class DataLoader implements Iterable<Batch> {
 
@@ -101,7 +101,6 @@ public final class DataLoader implements Iterable<Batch> {
             private int next;
             private int turn;
             private Future<Staging> ahead = prepare(order, 0, staging[0]);
-            private ByteBuffer buffer;
 
             @Override
             public boolean hasNext() {
@@ -117,24 +116,34 @@ public final class DataLoader implements Iterable<Batch> {
                 int start = next;
                 next += ready.size;
                 turn ^= 1;
-                // The next batch is gathered and transformed on the helper thread while this one
-                // is copied to the engine and trained on; each uses its own staging arrays.
-                ahead = hasNext() ? prepare(order, next, staging[turn]) : null;
-                if (buffer == null || buffer.capacity() < ready.size * Lesson.INPUT * Float.BYTES) {
-                    buffer =
-                            ByteBuffer.allocateDirect(ready.size * Lesson.INPUT * Float.BYTES)
-                                    .order(ByteOrder.nativeOrder());
+                if (hasNext()) {
+                    // The next batch is gathered and transformed on the helper thread while this
+                    // one trains, into the other staging, whose last batch the loop has closed;
+                    // one still open keeps its memory, and the loader takes new memory instead.
+                    if (staging[turn].owner != null && staging[turn].owner.isOpen()) {
+                        staging[turn] = new Staging();
+                    }
+                    ahead = prepare(order, next, staging[turn]);
+                } else {
+                    ahead = null;
                 }
-                return batch(ready, start, buffer);
+                return batch(ready, start);
             }
         };
     }
 
-    /** A batch gathered and transformed on the Java heap, before it goes to the engine. */
+    /**
+     * A batch's memory: filled on the helper thread, then handed to the engine without a copy. Each
+     * epoch reuses two of them in turn.
+     */
     private static final class Staging {
         float[] images = new float[0];
-        long[] labels = new long[0];
+        ByteBuffer imageMemory = ByteBuffer.allocateDirect(0);
+        ByteBuffer labelMemory = ByteBuffer.allocateDirect(0);
         int size;
+
+        /** The manager of the batch that last used this memory. */
+        NDManager owner;
     }
 
     /** Gathers and transforms the batch starting at {@code start} into {@code into}, ahead. */
@@ -144,7 +153,8 @@ public final class DataLoader implements Iterable<Batch> {
                 () -> {
                     if (into.images.length < size * Lesson.INPUT) {
                         into.images = new float[size * Lesson.INPUT];
-                        into.labels = new long[size];
+                        into.imageMemory = direct(size * Lesson.INPUT * Float.BYTES);
+                        into.labelMemory = direct(size * Long.BYTES);
                     }
                     for (int i = 0; i < size; i++) {
                         int example = order[start + i];
@@ -154,11 +164,17 @@ public final class DataLoader implements Iterable<Batch> {
                                 into.images,
                                 i * Lesson.INPUT,
                                 Lesson.INPUT);
-                        into.labels[i] = split.labels()[example];
+                        into.labelMemory.putLong(i * Long.BYTES, split.labels()[example]);
                     }
+                    into.imageMemory.clear();
+                    into.imageMemory.asFloatBuffer().put(into.images, 0, size * Lesson.INPUT);
                     into.size = size;
                     return into;
                 });
+    }
+
+    private static ByteBuffer direct(int bytes) {
+        return ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
     }
 
     private static Staging await(Future<Staging> ahead) {
@@ -175,18 +191,23 @@ public final class DataLoader implements Iterable<Batch> {
         }
     }
 
-    private Batch batch(Staging staged, int start, ByteBuffer buffer) {
+    /** Wraps the staged memory as the batch's arrays: the engine reads it where it is. */
+    private Batch batch(Staging staged, int start) {
         int size = staged.size;
-        buffer.clear();
-        buffer.asFloatBuffer().put(staged.images, 0, size * Lesson.INPUT);
-        buffer.limit(size * Lesson.INPUT * Float.BYTES);
         NDManager batchManager = manager.newSubManager();
-        Shape shape = new Shape(size, 1, Lesson.IMAGE_SIDE, Lesson.IMAGE_SIDE);
-        NDArray x;
-        try (NDArray shared = batchManager.create(buffer, shape, DataType.FLOAT32)) {
-            x = shared.duplicate(); // the batch owns a copy: the buffer serves the next batch
-        }
-        NDArray y = batchManager.create(Arrays.copyOf(staged.labels, size), new Shape(size));
+        staged.owner = batchManager;
+        ByteBuffer images =
+                staged.imageMemory
+                        .slice(0, size * Lesson.INPUT * Float.BYTES)
+                        .order(ByteOrder.nativeOrder());
+        ByteBuffer labels =
+                staged.labelMemory.slice(0, size * Long.BYTES).order(ByteOrder.nativeOrder());
+        NDArray x =
+                batchManager.create(
+                        images,
+                        new Shape(size, 1, Lesson.IMAGE_SIDE, Lesson.IMAGE_SIDE),
+                        DataType.FLOAT32);
+        NDArray y = batchManager.create(labels, new Shape(size), DataType.INT64);
         return new Batch(
                 batchManager,
                 new NDList(x),

@@ -1,15 +1,15 @@
 package de.nnkurs.training;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
 
+import de.nnkurs.model.FlatParameters;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Gradient descent with momentum, written as on the slide: {@code v ← β·v + α·g; θ ← θ − v}.
@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * only when α changes during training (here a new α affects only the new gradient, in PyTorch the
  * whole velocity). DJL's own {@code Sgd} with {@code optMomentum(β)} uses the slide's form.
  */
-public final class SlideMomentum extends Optimizer implements ResumableOptimizer {
+public final class SlideMomentum extends Optimizer implements ResumableOptimizer, FlatOptimizer {
 
     /** The slide's default β. */
     public static final float DEFAULT_MOMENTUM = 0.9f;
@@ -29,7 +29,7 @@ public final class SlideMomentum extends Optimizer implements ResumableOptimizer
 
     private final ParameterTracker learningRateTracker;
     private final float momentum;
-    private final Map<String, Map<Device, NDArray>> velocities = new ConcurrentHashMap<>();
+    private final ParameterState velocities = new ParameterState();
     private final StepCounts steps = new StepCounts();
 
     private SlideMomentum(Builder builder) {
@@ -54,15 +54,24 @@ public final class SlideMomentum extends Optimizer implements ResumableOptimizer
     public void update(String parameterId, NDArray weight, NDArray grad) {
         float lr = learningRateTracker.getNewValue(parameterId, steps.next(parameterId));
         // v starts at 0; DJL keeps it detached so it outlives each step's arrays.
-        NDArray v =
-                withDefaultState(
-                        velocities, parameterId, weight.getDevice(), k -> weight.zerosLike());
+        apply(weight, grad, velocities.get(parameterId, weight), lr);
+        Gradients.zero(weight); //         optimizer.zero_grad()
+    }
+
+    /** Applies the rule to all parameters at once; the gradients are left as they are. */
+    @Override
+    public void step(FlatParameters parameters) {
+        int step = steps.nextForAll(parameters.ids());
+        float lr = learningRateTracker.getNewValue(parameters.ids().get(0), step);
+        apply(parameters.values(), parameters.gradients(), velocities.all(parameters), lr);
+    }
+
+    private void apply(NDArray weight, NDArray grad, NDArray v, float lr) {
         v.muli(momentum); //               v ← β·v …
         try (NDArray step = grad.mul(lr)) {
             v.addi(step); //               … + α·g
         }
         weight.subi(v); //                 θ ← θ − v
-        Gradients.zero(weight); //         optimizer.zero_grad()
     }
 
     @Override
@@ -75,19 +84,14 @@ public final class SlideMomentum extends Optimizer implements ResumableOptimizer
         if (!steps.started(parameterId)) {
             return Map.of();
         }
-        NDArray v = velocities.get(parameterId).values().iterator().next();
+        NDArray v = velocities.peek(parameterId);
         return Map.of(StepCounts.NAME, steps.array(parameterId, manager), VELOCITY, v);
     }
 
     @Override
     public void restore(String parameterId, NDArray weight, Map<String, NDArray> state) {
         steps.restore(parameterId, state.get(StepCounts.NAME));
-        NDArray v = ResumableOptimizer.copyFor(weight, state.get(VELOCITY));
-        Map<Device, NDArray> old =
-                velocities.put(parameterId, new ConcurrentHashMap<>(Map.of(weight.getDevice(), v)));
-        if (old != null) {
-            old.values().forEach(NDArray::close);
-        }
+        velocities.restore(parameterId, weight, state.get(VELOCITY));
     }
 
     /** Builds a {@link SlideMomentum}. */

@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
 
+import de.nnkurs.model.FlatParameters;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -16,7 +18,7 @@ import java.util.Objects;
  * behind {@code g} differs (see {@link FullBatchGradientDescent}). Like {@code torch.optim.SGD} and
  * DJL's optimizers, each update ends by zeroing the parameter's gradient.
  */
-public final class SlideSgd extends Optimizer implements ResumableOptimizer {
+public final class SlideSgd extends Optimizer implements ResumableOptimizer, FlatOptimizer {
 
     private final ParameterTracker learningRateTracker;
     private final StepCounts steps = new StepCounts();
@@ -44,6 +46,18 @@ public final class SlideSgd extends Optimizer implements ResumableOptimizer {
             weight.subi(step); // θ ← θ − α·g
         }
         Gradients.zero(weight); // optimizer.zero_grad()
+    }
+
+    /**
+     * Applies {@code θ ← θ − α·g} to all parameters at once; the gradients are left as they are.
+     */
+    @Override
+    public void step(FlatParameters parameters) {
+        int step = steps.nextForAll(parameters.ids());
+        float lr = learningRateTracker.getNewValue(parameters.ids().get(0), step);
+        try (NDArray change = parameters.gradients().mul(lr)) {
+            parameters.values().subi(change); // θ ← θ − α·g
+        }
     }
 
     /** Only the step count, for a learning-rate schedule: plain SGD keeps nothing else. */

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -22,6 +23,29 @@ final class StepCounts {
     /** Counts one more update of the parameter and returns its number, from 1. */
     int next(String parameterId) {
         return counts.merge(parameterId, 1, Integer::sum);
+    }
+
+    /**
+     * Counts one more update of every parameter, which must all have had the same number so far,
+     * and returns it.
+     *
+     * @throws IllegalStateException if their counts differ
+     */
+    int nextForAll(List<String> parameterIds) {
+        int step = 0;
+        for (String id : parameterIds) {
+            int t = next(id);
+            if (step != 0 && t != step) {
+                throw new IllegalStateException(
+                        "the parameters have taken different numbers of steps ("
+                                + step
+                                + " and "
+                                + t
+                                + "), so they cannot be stepped as one");
+            }
+            step = t;
+        }
+        return step;
     }
 
     /** Returns whether the parameter has been updated. */

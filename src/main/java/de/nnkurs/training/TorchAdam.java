@@ -5,9 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.optimizer.Optimizer;
 
+import de.nnkurs.model.FlatParameters;
+
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Adam exactly as {@code torch.optim.Adam} computes it (torch 1.13, {@code amsgrad=False}, no
@@ -29,14 +30,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * explicitly at the end of {@link #update}, which makes it the Java home of {@code
  * optimizer.zero_grad()}.
  */
-public final class TorchAdam extends Optimizer implements ResumableOptimizer {
+public final class TorchAdam extends Optimizer implements ResumableOptimizer, FlatOptimizer {
 
     private final double learningRate;
     private final double beta1;
     private final double beta2;
     private final double epsilon;
-    private final Map<String, NDArray> means = new ConcurrentHashMap<>();
-    private final Map<String, NDArray> variances = new ConcurrentHashMap<>();
+    private final ParameterState means = new ParameterState();
+    private final ParameterState variances = new ParameterState();
     private final StepCounts steps = new StepCounts();
     private Scalars scalars;
 
@@ -56,9 +57,30 @@ public final class TorchAdam extends Optimizer implements ResumableOptimizer {
     @Override
     public void update(String parameterId, NDArray weight, NDArray grad) {
         int step = steps.next(parameterId);
-        NDArray m = means.computeIfAbsent(parameterId, k -> weight.zerosLike());
-        NDArray v = variances.computeIfAbsent(parameterId, k -> weight.zerosLike());
+        NDArray m = means.get(parameterId, weight);
+        NDArray v = variances.get(parameterId, weight);
         Scalars s = scalars(weight.getManager(), step);
+        apply(weight, grad, m, v, s);
+        // optimizer.zero_grad(): the next backward must start from zero, not accumulate.
+        try (NDArray own = weight.getGradient()) {
+            own.muli(s.zero);
+        }
+    }
+
+    /**
+     * Updates every parameter of the flattened model with the same operations as {@link #update},
+     * each applied once to the whole flat buffer: 15 native calls per step however many layers.
+     */
+    @Override
+    public void step(FlatParameters parameters) {
+        int step = steps.nextForAll(parameters.ids());
+        NDArray weight = parameters.values();
+        Scalars s = scalars(weight.getManager(), step);
+        apply(weight, parameters.gradients(), means.all(parameters), variances.all(parameters), s);
+    }
+
+    /** Adam's update of {@code weight} in place, in torch's order of operations. */
+    private static void apply(NDArray weight, NDArray grad, NDArray m, NDArray v, Scalars s) {
         // exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
         try (NDArray scaledGrad = grad.mul(s.oneMinusBeta1)) {
             m.muli(s.beta1).addi(scaledGrad);
@@ -72,10 +94,6 @@ public final class TorchAdam extends Optimizer implements ResumableOptimizer {
                 NDArray change = m.mul(s.minusStepSize).divi(denom)) {
             // param.addcdiv_(exp_avg, denom, value=-step_size)
             weight.addi(change);
-        }
-        // optimizer.zero_grad(): the next backward must start from zero, not accumulate.
-        try (NDArray own = weight.getGradient()) {
-            own.muli(s.zero);
         }
     }
 
@@ -149,14 +167,14 @@ public final class TorchAdam extends Optimizer implements ResumableOptimizer {
         if (!steps.started(parameterId)) {
             return Map.of();
         }
-        NDArray m = means.get(parameterId);
+        NDArray m = means.peek(parameterId);
         return Map.of(
                 StepCounts.NAME,
                 steps.array(parameterId, manager),
                 "exp_avg",
                 m,
                 "exp_avg_sq",
-                variances.get(parameterId));
+                variances.peek(parameterId));
     }
 
     @Override
@@ -167,18 +185,8 @@ public final class TorchAdam extends Optimizer implements ResumableOptimizer {
                             + " a damaged checkpoint");
         }
         steps.restore(parameterId, state.get(StepCounts.NAME));
-        replace(means, parameterId, ResumableOptimizer.copyFor(weight, state.get("exp_avg")));
-        replace(
-                variances,
-                parameterId,
-                ResumableOptimizer.copyFor(weight, state.get("exp_avg_sq")));
-    }
-
-    private static void replace(Map<String, NDArray> states, String id, NDArray value) {
-        NDArray old = states.put(id, value);
-        if (old != null) {
-            old.close();
-        }
+        means.restore(parameterId, weight, state.get("exp_avg"));
+        variances.restore(parameterId, weight, state.get("exp_avg_sq"));
     }
 
     /** Builds a {@link TorchAdam}; the learning rate is required. */

@@ -15,6 +15,7 @@ import de.nnkurs.data.DataLoader;
 import de.nnkurs.data.MnistData;
 import de.nnkurs.data.MnistSplit;
 import de.nnkurs.data.Sampler;
+import de.nnkurs.model.FlatParameters;
 import de.nnkurs.model.Models;
 
 import java.io.IOException;
@@ -32,6 +33,7 @@ import java.util.Random;
  *   <caption>PyTorch line → Java statement</caption>
  *   <tr><td>{@code trainloader = DataLoader(trainset, batch_size=256, shuffle=True)}</td><td>{@code DataLoader trainloader = new DataLoader(manager, trainset, settings.batchSize(), sampler);}</td></tr>
  *   <tr><td>{@code criterion = nn.CrossEntropyLoss()}</td><td>{@code Loss criterion = settings.createLoss();}</td></tr>
+ *   <tr><td>{@code model.parameters()}</td><td>{@code FlatParameters parameters = FlatParameters.of(model.getBlock());}</td></tr>
  *   <tr><td>{@code optimizer = optim.Adam(model.parameters(), lr=0.003)}</td><td>{@code Optimizer optimizer = settings.createOptimizer();}</td></tr>
  *   <tr><td>{@code for e in range(epochs):}</td><td>{@code for (int e = start; e < settings.epochs(); e++)}</td></tr>
  *   <tr><td>{@code running_loss = 0}</td><td>{@code double runningLoss = 0;}</td></tr>
@@ -39,19 +41,23 @@ import java.util.Random;
  *   <tr><td>{@code images = images.view(images.shape[0], -1)}</td><td>{@code NDList images = Models.flatten(batch.getData());}</td></tr>
  *   <tr><td>{@code prediction = model(images)}</td><td>{@code NDList prediction = trainer.forward(images);}</td></tr>
  *   <tr><td>{@code loss = criterion(prediction, labels)}</td><td>{@code loss = criterion.evaluate(labels, prediction);}</td></tr>
+ *   <tr><td>{@code optimizer.zero_grad()}</td><td>{@code steps.zeroGrad();}</td></tr>
  *   <tr><td>{@code loss.backward()}</td><td>{@code tape.backward(loss);}</td></tr>
- *   <tr><td>{@code optimizer.step()}</td><td>{@code trainer.step();}</td></tr>
+ *   <tr><td>{@code optimizer.step()}</td><td>{@code steps.step();}</td></tr>
  *   <tr><td>{@code running_loss += loss.item()}</td><td>{@code float item = loss.getFloat();}</td></tr>
  * </table>
  *
  * <p>The settings choose the loss and optimizer; by default they are DJL's {@code
  * Loss.softmaxCrossEntropyLoss()} (log-softmax and negative log-likelihood, as {@code
- * nn.CrossEntropyLoss}) and {@link TorchAdam} (PyTorch's Adam update, exactly). {@code
- * optimizer.zero_grad()} has no statement of its own: every optimizer here zeroes each gradient
- * right after applying it inside {@code trainer.step()} ({@link TorchAdam} explicitly, DJL's
- * built-ins natively). DJL also needs two things PyTorch does implicitly: a {@link
- * GradientCollector} (the autograd tape) around the forward pass, and closing each batch to free
- * its native memory.
+ * nn.CrossEntropyLoss}) and {@link TorchAdam} (PyTorch's Adam update, exactly).
+ *
+ * <p>{@code model.parameters()} are {@link FlatParameters}: every weight and bias lives in one flat
+ * buffer that each layer sees a view of, and the gradients likewise, so {@code
+ * optimizer.zero_grad()} is one operation and {@code optimizer.step()} a dozen, however many layers
+ * the network has ({@link OptimizerSteps}; DJL's built-in optimizers still go through {@code
+ * trainer.step()}, zeroing each gradient inside). DJL also needs two things PyTorch does
+ * implicitly: a {@link GradientCollector} (the autograd tape) around the forward pass, and closing
+ * each batch to free its native memory.
  */
 public final class TrainingLoop {
 
@@ -135,6 +141,8 @@ public final class TrainingLoop {
         DataLoader trainloader = new DataLoader(manager, trainset, settings.batchSize(), sampler);
         // criterion = nn.CrossEntropyLoss()
         Loss criterion = settings.createLoss();
+        // model.parameters(): every weight and bias in one flat buffer, each layer's a view of it
+        FlatParameters parameters = FlatParameters.of(model.getBlock());
         // optimizer = optim.Adam(model.parameters(), lr=0.003)
         Optimizer optimizer = settings.createOptimizer();
         // The trainer hands model.parameters() to the optimizer.
@@ -148,6 +156,7 @@ public final class TrainingLoop {
             for (int e = 0; e < start; e++) {
                 sampler.nextEpoch(trainset.count()); // the orders of the finished epochs
             }
+            OptimizerSteps steps = OptimizerSteps.of(optimizer, parameters, trainer);
             listener.onTrainingBegin(model);
 
             // for e in range(epochs):
@@ -169,12 +178,13 @@ public final class TrainingLoop {
                             NDList prediction = trainer.forward(images);
                             // loss = criterion(prediction, labels)
                             loss = criterion.evaluate(labels, prediction);
-                            // optimizer.zero_grad() happens inside trainer.step() below.
+                            // optimizer.zero_grad()
+                            steps.zeroGrad();
                             // loss.backward()
                             tape.backward(loss);
                         }
                         // optimizer.step()
-                        trainer.step();
+                        steps.step();
                         // running_loss += loss.item()
                         float item = loss.getFloat();
                         runningLoss += item;

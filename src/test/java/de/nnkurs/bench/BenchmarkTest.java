@@ -41,6 +41,8 @@ class BenchmarkTest {
                 new BenchmarkResult(
                         new double[] {9, 1, 3, 2},
                         new double[] {8, 5, 7, 6},
+                        Double.NaN,
+                        Double.NaN,
                         600,
                         1,
                         2,
@@ -54,6 +56,8 @@ class BenchmarkTest {
         // By hand: the peer's median after its warm-up is 6 s, the project's 2 s: 3× as fast.
         assertEquals(6, r.peerMedianEpochSeconds());
         assertEquals(3, r.timesAsFastAsPeer());
+        assertTrue(
+                r.table().contains("project / DJL loop not counted (run from the jar)"), r.table());
     }
 
     @Test
