@@ -102,18 +102,23 @@ class DataLoaderTest {
     }
 
     @Test
-    void aBatchKeepsItsValuesWhenTheNextOneIsMade() {
-        // The loader reuses its staging buffers from batch to batch; each batch owns a copy.
+    void aBatchKeptOpenKeepsItsValuesWhileTheNextOnesAreMade() {
+        // The loader reuses a batch's memory two batches later, but only once it is closed.
         try (NDManager manager = NDManager.newBaseManager()) {
             Iterator<Batch> batches = loader(manager, true, new Random(1)).iterator();
             try (Batch first = batches.next()) {
                 NDArray images = first.getData().singletonOrThrow();
+                NDArray labels = first.getLabels().singletonOrThrow();
                 float[] before = images.toFloatArray();
-                try (Batch second = batches.next()) {
-                    assertFalse(
-                            Arrays.equals(
-                                    before, second.getData().singletonOrThrow().toFloatArray()));
-                    assertArrayEquals(before, images.toFloatArray());
+                long[] labelsBefore = labels.toLongArray();
+                for (int i = 0; i < 3; i++) {
+                    try (Batch next = batches.next()) {
+                        assertFalse(
+                                Arrays.equals(
+                                        before, next.getData().singletonOrThrow().toFloatArray()));
+                    }
+                    assertArrayEquals(before, images.toFloatArray(), "after batch " + (i + 2));
+                    assertArrayEquals(labelsBefore, labels.toLongArray());
                 }
             }
         }
