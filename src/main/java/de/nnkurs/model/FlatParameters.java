@@ -121,8 +121,13 @@ public final class FlatParameters {
 
     /** Returns all parameter values as one flat array; writing to it writes the parameters. */
     public NDArray values() {
+        return valueBuffer().all();
+    }
+
+    /** Returns the buffer that holds the parameter values. */
+    public Buffer valueBuffer() {
         checkIntact();
-        return values.all;
+        return values;
     }
 
     /**
@@ -135,6 +140,16 @@ public final class FlatParameters {
      * @throws IllegalStateException if a parameter has no gradient yet (no backward pass so far)
      */
     public NDArray gradients() {
+        return gradientBuffer().all();
+    }
+
+    /**
+     * Returns the buffer that holds the gradients, as {@link #gradients()} does.
+     *
+     * @return the gradients' buffer
+     * @throws IllegalStateException if a parameter has no gradient yet
+     */
+    public Buffer gradientBuffer() {
         checkIntact();
         if (gradients == null) {
             Buffer flat = new Buffer();
@@ -156,7 +171,7 @@ public final class FlatParameters {
             }
             gradients = flat;
         }
-        return gradients.all;
+        return gradients;
     }
 
     /**
@@ -200,6 +215,7 @@ public final class FlatParameters {
         private final ByteBuffer memory;
         private final NDArray all;
         private final Map<String, NDArray> views = new LinkedHashMap<>();
+        private final NDArray[] halves;
 
         private Buffer() {
             memory =
@@ -212,6 +228,20 @@ public final class FlatParameters {
                             memory.slice().order(ByteOrder.nativeOrder()),
                             new Shape(length),
                             DataType.FLOAT32);
+            int middle = length / 2 / ALIGN * ALIGN;
+            halves =
+                    new NDArray[] {
+                        manager.create(
+                                memory.slice(0, middle * Float.BYTES)
+                                        .order(ByteOrder.nativeOrder()),
+                                new Shape(middle),
+                                DataType.FLOAT32),
+                        manager.create(
+                                memory.slice(middle * Float.BYTES, (length - middle) * Float.BYTES)
+                                        .order(ByteOrder.nativeOrder()),
+                                new Shape(length - middle),
+                                DataType.FLOAT32)
+                    };
             for (int i = 0; i < parameters.size(); i++) {
                 Parameter p = parameters.get(i);
                 views.put(
@@ -253,6 +283,17 @@ public final class FlatParameters {
         /** Returns the whole buffer as one flat array. */
         public NDArray all() {
             return all;
+        }
+
+        /**
+         * Returns the first or the second half of the buffer as a flat array, for element-wise work
+         * split between two threads.
+         *
+         * @param half 0 or 1
+         * @return a view of that half
+         */
+        public NDArray half(int half) {
+            return halves[half];
         }
 
         /**

@@ -34,6 +34,11 @@ final class ParameterState {
      * (e.g. restored from a checkpoint) into it the first time.
      */
     NDArray all(FlatParameters parameters) {
+        return buffer(parameters).all();
+    }
+
+    /** Returns the flat buffer of {@link #all}. */
+    FlatParameters.Buffer buffer(FlatParameters parameters) {
         if (flattened != parameters) {
             FlatParameters.Buffer buffer = parameters.newBuffer();
             for (String id : parameters.ids()) {
@@ -46,7 +51,7 @@ final class ParameterState {
             flattened = parameters;
             flat = buffer;
         }
-        return flat.all();
+        return flat;
     }
 
     /** Sets the parameter's state to a copy of {@code value}, e.g. from a checkpoint. */

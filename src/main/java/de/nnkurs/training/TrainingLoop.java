@@ -141,7 +141,8 @@ public final class TrainingLoop {
         DataLoader trainloader = new DataLoader(manager, trainset, settings.batchSize(), sampler);
         // criterion = nn.CrossEntropyLoss()
         Loss criterion = settings.createLoss();
-        // model.parameters(): every weight and bias in one flat buffer, each layer's a view of it
+        // Every weight and bias in one flat buffer, each layer's tensor a view of its part.
+        // model.parameters()
         FlatParameters parameters = FlatParameters.of(model.getBlock());
         // optimizer = optim.Adam(model.parameters(), lr=0.003)
         Optimizer optimizer = settings.createOptimizer();

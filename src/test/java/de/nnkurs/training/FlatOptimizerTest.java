@@ -42,16 +42,30 @@ class FlatOptimizerTest {
             value = OptimizerKind.class,
             names = {"ADAM", "SGD", "MOMENTUM"})
     void fiveFlatStepsGiveBitForBitTheWeightsOfFivePerParameterUpdates(OptimizerKind kind) {
+        assertSameWeights(kind, NET);
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = OptimizerKind.class,
+            names = {"ADAM", "MOMENTUM"})
+    void theLessonsNetworkUpdatedInTwoHalvesOnTwoThreadsGivesTheSameWeightsBitForBit(
+            OptimizerKind kind) {
+        // 59,210 numbers: enough for TorchAdam to hand half of its work to the second core.
+        assertSameWeights(kind, Architecture.lesson(Variant.SLIDES));
+    }
+
+    private static void assertSameWeights(OptimizerKind kind, Architecture net) {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray x = manager.randomUniform(-1, 1, new Shape(32, 784));
             NDArray y =
                     manager.randomInteger(
                             0, 10, new Shape(32), ai.djl.ndarray.types.DataType.INT64);
 
-            Block perParameter = Models.sequential(NET);
+            Block perParameter = Models.sequential(net);
             Models.initialize(perParameter, manager, 3);
             Optimizer each = kind.create(0.01);
-            Block flatBlock = Models.sequential(NET);
+            Block flatBlock = Models.sequential(net);
             Models.initialize(flatBlock, manager, 3);
             FlatParameters flat = FlatParameters.of(flatBlock);
             FlatOptimizer whole = (FlatOptimizer) kind.create(0.01);

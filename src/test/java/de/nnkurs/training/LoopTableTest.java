@@ -58,7 +58,7 @@ class LoopTableTest {
     void everyJavaStatementOfTheJavadocTableStandsInTheLoopUnderItsPyTorchLine()
             throws IOException {
         List<Row> rows = javadocRows();
-        assertEquals(12, rows.size(), "rows of the javadoc table");
+        assertEquals(14, rows.size(), "rows of the javadoc table");
         List<String> lines = Files.readAllLines(SOURCE).stream().map(String::strip).toList();
         int codeStart = lines.indexOf("public final class TrainingLoop {");
         for (Row row : rows) {
