@@ -1,5 +1,7 @@
 package de.nnkurs.cli;
 
+import de.nnkurs.export.ModelFolder;
+import de.nnkurs.export.ServingFolder;
 import de.nnkurs.web.ClassroomServer;
 import de.nnkurs.web.PortInUseException;
 
@@ -10,6 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -21,7 +24,8 @@ import java.util.concurrent.Callable;
             "Serve the draw-a-digit page at / and answer POST /predictions/<model>, GET /models"
                     + " and GET /ping as DJL Serving does, from an exported model, in this"
                     + " process. For a classroom on one machine; deployment is DJL Serving's job.",
-            "Requests above 10 MB are refused; Ctrl-C stops the server."
+            "Without --model, a trained models/mnist that has no export yet is exported first."
+                    + " Requests above 10 MB are refused; Ctrl-C stops the server."
         })
 final class ServeCommand implements Callable<Integer> {
 
@@ -45,9 +49,16 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path model = served.require(spec);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        // After the README's first command (train) there is a trained model but no export yet.
+        if (!spec.commandLine().getParseResult().hasMatchedOption("--model")
+                && !Files.exists(served.model())
+                && Files.isDirectory(ModelFolder.DEFAULT)) {
+            Path exported = ServingFolder.export(ModelFolder.DEFAULT, ServingFolder.DEFAULT_ROOT);
+            out.printf("Exported %s to %s first%n", ModelFolder.DEFAULT, exported);
+        }
+        Path model = served.require(spec);
         ClassroomServer server;
         try {
             server = ClassroomServer.start(model, host, port);
