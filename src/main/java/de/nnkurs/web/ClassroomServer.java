@@ -3,6 +3,7 @@ package de.nnkurs.web;
 import ai.djl.modality.Input;
 import ai.djl.modality.Output;
 import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.TranslateException;
 import ai.djl.util.JsonUtils;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -313,7 +314,11 @@ public final class ClassroomServer implements AutoCloseable {
         } catch (IOException e) {
             // The client went away; nothing to answer.
         } catch (RuntimeException e) {
-            sendError(exchange, 500, "InternalServerException", String.valueOf(e.getMessage()));
+            try {
+                sendError(exchange, 500, "InternalServerException", String.valueOf(e.getMessage()));
+            } catch (IOException | RuntimeException alreadyAnswering) {
+                // the answer had begun; closing the exchange ends it
+            }
         } finally {
             exchange.close();
             running.decrementAndGet();
@@ -425,7 +430,7 @@ public final class ClassroomServer implements AutoCloseable {
             return;
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            boolean bad = cause instanceof ai.djl.translate.TranslateException;
+            boolean bad = cause instanceof TranslateException;
             sendError(
                     exchange,
                     bad ? 400 : 500,
@@ -460,13 +465,15 @@ public final class ClassroomServer implements AutoCloseable {
         }
         exchange.getRequestHeaders()
                 .forEach((key, values) -> values.forEach(v -> input.addProperty(key, v)));
-        String type = input.getProperty("Content-Type", "").toLowerCase(Locale.ROOT);
-        if (type.startsWith("multipart/")) {
-            throw new IllegalArgumentException(
-                    "send the picture's bytes as the request body (Content-Type image/png or"
-                            + " image/jpeg); forms are for DJL Serving");
+        String type = input.getProperty("Content-Type", "");
+        if (type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
+            // As DJL Serving: each field an entry, the picture found under "data".
+            for (Map.Entry<String, byte[]> field : MultipartForm.fields(body, type)) {
+                input.add(field.getKey(), field.getValue());
+            }
+        } else {
+            input.add("data", body);
         }
-        input.add("data", body);
         input.addProperty("requestId", UUID.randomUUID().toString());
         return input;
     }

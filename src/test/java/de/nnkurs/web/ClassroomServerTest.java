@@ -166,6 +166,41 @@ class ClassroomServerTest {
     }
 
     @Test
+    void aMultipartFormIsReadAsDjlServingReadsIt() throws Exception {
+        String raw = send("POST", "/predictions/mnist?topK=10", seven, "image/png").body();
+        ByteArrayOutputStream form = new ByteArrayOutputStream();
+        // What curl -F topK=10 -F data=@seven.png sends.
+        form.write(
+                ("--xyz\r\nContent-Disposition: form-data; name=\"topK\"\r\n\r\n10\r\n"
+                                + "--xyz\r\nContent-Disposition: form-data; name=\"data\";"
+                                + " filename=\"seven.png\"\r\nContent-Type: image/png\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+        form.write(seven);
+        form.write("\r\n--xyz--\r\n".getBytes(StandardCharsets.US_ASCII));
+        HttpResponse<String> answer =
+                send(
+                        "POST",
+                        "/predictions/mnist",
+                        form.toByteArray(),
+                        "multipart/form-data; boundary=xyz");
+        assertEquals(200, answer.statusCode(), answer.body());
+        assertEquals(raw, answer.body());
+        HttpResponse<String> broken =
+                send(
+                        "POST",
+                        "/predictions/mnist",
+                        "--xyz\r\nno end".getBytes(StandardCharsets.US_ASCII),
+                        "multipart/form-data; boundary=xyz");
+        assertEquals(400, broken.statusCode());
+        assertEquals(
+                "multipart form: a part without its headers",
+                JsonParser.parseString(broken.body())
+                        .getAsJsonObject()
+                        .get("message")
+                        .getAsString());
+    }
+
+    @Test
     void aBadTopKIsA400NamingIt() throws Exception {
         HttpResponse<String> answer = send("POST", "/predictions/mnist?topK=0", seven, "image/png");
         assertEquals(400, answer.statusCode());
