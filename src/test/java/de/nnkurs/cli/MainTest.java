@@ -91,6 +91,7 @@ class MainTest extends CommandLineTest {
                         "export",
                         "predict",
                         "evaluate",
+                        "serve",
                         "dying-relu",
                         "weights",
                         "fetch-data",
