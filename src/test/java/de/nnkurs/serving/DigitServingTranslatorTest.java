@@ -1,5 +1,6 @@
 package de.nnkurs.serving;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,7 +24,12 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import javax.imageio.ImageIO;
 
@@ -120,6 +126,94 @@ class DigitServingTranslatorTest {
             assertEquals(400, empty.getCode());
             assertTrue(empty.getData().getAsString().contains("empty: no picture"));
         }
+    }
+
+    @Test
+    void theSeenHeaderHoldsThePreparedBytesOfThePicture() throws Exception {
+        // A 28×28 MNIST picture is taken as it is: the network sees the IDX file's own bytes.
+        byte[] idx = new byte[784];
+        System.arraycopy(MnistSlice.load().test().pixels(), 0, idx, 0, 784);
+        // A larger dark-on-light picture: what DigitPictures.prepare makes of it.
+        byte[] photo = Files.readAllBytes(photo());
+        byte[] prepared = DigitPictures.prepare(photo, Invert.AUTO).pixels();
+        try (ZooModel<Input, Output> model = load();
+                Predictor<Input, Output> predictor = model.newPredictor()) {
+            List<Output> batch =
+                    predictor.batchPredict(
+                            List.of(input(seven, "image/png"), input(photo, "image/jpeg")));
+            for (Output output : batch) {
+                assertEquals(200, output.getCode());
+                assertEquals(
+                        DigitServingTranslator.SEEN_HEADER,
+                        output.getProperty("Access-Control-Expose-Headers", null));
+            }
+            assertArrayEquals(idx, seen(batch.get(0)));
+            assertArrayEquals(prepared, seen(batch.get(1)));
+        }
+    }
+
+    @Test
+    void topKTenListsAllTenDigitsAndTheyAddUpToOne() throws Exception {
+        try (ZooModel<Input, Output> model = load();
+                Predictor<Input, Output> predictor = model.newPredictor()) {
+            Input input = new Input();
+            input.add("topK", "10"); // as DJL Serving's RequestParser adds ?topK=10
+            input.add("data", seven);
+            input.addProperty("Content-Type", "image/png");
+            Output output = predictor.predict(input);
+            assertEquals(200, output.getCode());
+            JsonArray all = JsonParser.parseString(output.getData().getAsString()).getAsJsonArray();
+            assertEquals(10, all.size());
+            Set<String> digits = new HashSet<>();
+            double sum = 0;
+            for (var e : all) {
+                digits.add(e.getAsJsonObject().get("className").getAsString());
+                sum += e.getAsJsonObject().get("probability").getAsDouble();
+            }
+            assertEquals(Set.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), digits);
+            assertEquals(1.0, sum, 1e-9);
+            // Without the parameter the export's topK=3 holds.
+            assertEquals(
+                    3,
+                    JsonParser.parseString(
+                                    predictor
+                                            .predict(input(seven, "image/png"))
+                                            .getData()
+                                            .getAsString())
+                            .getAsJsonArray()
+                            .size());
+        }
+    }
+
+    @Test
+    void aTopKOutsideOneToTenIsA400NamingIt() throws Exception {
+        try (ZooModel<Input, Output> model = load();
+                Predictor<Input, Output> predictor = model.newPredictor()) {
+            for (String bad : List.of("0", "11", "abc", "")) {
+                Input input = input(seven, "image/png");
+                input.add("topK", bad);
+                Output output = predictor.predict(input);
+                assertEquals(400, output.getCode(), bad);
+                JsonObject error =
+                        JsonParser.parseString(output.getData().getAsString()).getAsJsonObject();
+                assertEquals(400, error.get("code").getAsInt());
+                assertEquals("BadRequestException", error.get("type").getAsString());
+                assertEquals(
+                        "topK=" + bad + ": expected a whole number from 1 to 10",
+                        error.get("message").getAsString());
+            }
+        }
+    }
+
+    private static byte[] seen(Output output) {
+        return Base64.getDecoder()
+                .decode(output.getProperty(DigitServingTranslator.SEEN_HEADER, null));
+    }
+
+    private static Path photo() throws Exception {
+        return Path.of(DigitServingTranslatorTest.class.getResource("/photos/photos.json").toURI())
+                .resolveSibling("photos")
+                .resolve("001-2.jpg");
     }
 
     /** The same digits in the same order, probabilities equal to float noise (batched BLAS). */
