@@ -3,12 +3,14 @@ package de.nnkurs.web;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A headless Chromium driven by the system's chromedriver (Debian's {@code chromium} and {@code
@@ -23,7 +25,7 @@ final class Chromium {
 
     private Chromium() {}
 
-    /** Starts a headless Chromium whose window is {@code width}×{@code height} CSS pixels. */
+    /** Starts a headless Chromium whose page area is {@code width}×{@code height} CSS pixels. */
     static ChromeDriver start(int width, int height) {
         for (Path needed : new Path[] {BROWSER, DRIVER}) {
             if (!Files.isExecutable(needed)) {
@@ -57,6 +59,17 @@ final class Chromium {
             // Chromium's sandbox refuses to run as root (a container, CI).
             options.addArguments("--no-sandbox");
         }
-        return new ChromeDriver(service, options);
+        ChromeDriver driver = new ChromeDriver(service, options);
+        // The window's size includes the browser's own frame; make the page area the asked size.
+        List<?> inner =
+                (List<?>) driver.executeScript("return [window.innerWidth, window.innerHeight];");
+        Dimension outer = driver.manage().window().getSize();
+        driver.manage()
+                .window()
+                .setSize(
+                        new Dimension(
+                                outer.getWidth() + width - ((Number) inner.get(0)).intValue(),
+                                outer.getHeight() + height - ((Number) inner.get(1)).intValue()));
+        return driver;
     }
 }

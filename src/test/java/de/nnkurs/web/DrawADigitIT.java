@@ -208,13 +208,46 @@ class DrawADigitIT {
     }
 
     @Test
-    void screenshotsOfADrawnDigit() throws Exception {
+    void aThreeDrawnWithTheMouseIsAThreeInTheScreenshot() throws Exception {
         page.draw(PointerInput.Kind.MOUSE, List.of(three()));
-        String digit = page.prediction();
-        assertEquals("3", digit);
+        assertEquals("3", page.prediction());
+        screenshot(browser, "draw-a-digit.png");
+    }
+
+    @Test
+    void onAPhoneSizedScreenThePageFitsAndAFingerDraws() throws Exception {
+        ChromeDriver phone = Chromium.start(390, 844);
+        try {
+            DrawPage small = new DrawPage(phone, pageUri);
+            List<?> sizes =
+                    (List<?>)
+                            phone.executeScript(
+                                    "const c = document.getElementById('canvas')"
+                                            + ".getBoundingClientRect();"
+                                            + " const b = document.getElementById('clear')"
+                                            + ".getBoundingClientRect();"
+                                            + " return [document.documentElement.scrollWidth,"
+                                            + " window.innerWidth, c.width, c.height, b.height];");
+            int scrollWidth = ((Number) sizes.get(0)).intValue();
+            int viewport = ((Number) sizes.get(1)).intValue();
+            double canvas = ((Number) sizes.get(2)).doubleValue();
+            assertTrue(scrollWidth <= viewport, "scrolls sideways: " + sizes);
+            assertTrue(canvas >= 0.8 * viewport && canvas <= viewport, "canvas " + sizes);
+            assertEquals(canvas, ((Number) sizes.get(3)).doubleValue(), 0.5, "square");
+            assertTrue(((Number) sizes.get(4)).doubleValue() >= 44, "finger-sized " + sizes);
+            small.draw(PointerInput.Kind.TOUCH, List.of(three()));
+            assertEquals("3", small.prediction());
+            screenshot(phone, "draw-a-digit-phone.png");
+        } finally {
+            phone.quit();
+        }
+    }
+
+    /** Saves what the browser shows under {@code target/screenshots} (docs/images takes them). */
+    private static void screenshot(ChromeDriver driver, String name) throws IOException {
         Path shots = Path.of("target", "screenshots");
         Files.createDirectories(shots);
-        Files.write(shots.resolve("draw-a-digit.png"), browser.getScreenshotAs(OutputType.BYTES));
+        Files.write(shots.resolve(name), driver.getScreenshotAs(OutputType.BYTES));
     }
 
     /** Test digit {@code index} as a 28×28 PNG, inverted to dark on light if asked. */

@@ -54,9 +54,9 @@ final class DrawPage {
         Map<?, ?> box =
                 (Map<?, ?>)
                         script(
-                                "const r = document.getElementById('canvas')"
-                                    + ".getBoundingClientRect(); return {x: r.left, y: r.top, w:"
-                                    + " r.width, h: r.height};");
+                                "const r ="
+                                    + " document.getElementById('canvas').getBoundingClientRect();"
+                                    + " return {x: r.left, y: r.top, w: r.width, h: r.height};");
         double left = number(box.get("x"));
         double top = number(box.get("y"));
         double scaleX = number(box.get("w")) / SIDE;

@@ -25,6 +25,7 @@
   var seen = document.getElementById("seen");
   var seenNote = document.getElementById("seen-note");
   var fileInput = document.getElementById("file");
+  var uploadName = document.getElementById("upload-name");
 
   document.getElementById("server").textContent = server;
   document.getElementById("model").textContent = model;
@@ -162,6 +163,7 @@
       message.textContent = "Erst eine Ziffer zeichnen. / Draw a digit first.";
       return;
     }
+    uploadName.hidden = true;
     canvas.toBlob(function (png) {
       send(png, "image/png");
     }, "image/png");
@@ -178,6 +180,7 @@
     showBars([]);
     clearSeen("");
     fileInput.value = "";
+    uploadName.hidden = true;
     setState("ready");
   });
 
@@ -187,6 +190,8 @@
       return;
     }
     fileInput.value = ""; // the same file chosen again is sent again
+    uploadName.textContent = "Hochgeladen / Uploaded: " + file.name;
+    uploadName.hidden = false;
     send(file, file.type || "application/octet-stream");
   });
 
