@@ -55,8 +55,13 @@ import javax.imageio.ImageIO;
  */
 class DrawADigitIT {
 
-    /** MNIST test digits uploaded, half as they are, half inverted (dark on light). */
-    private static final int UPLOADS = 20;
+    /**
+     * MNIST test digits uploaded, the first 30, half as they are, half inverted (dark on light).
+     * The lesson's model gets 28 of them right (0.9065 on all 10,000); 27 (90 %) must be.
+     */
+    private static final int UPLOADS = 30;
+
+    private static final int RIGHT = 27;
 
     @TempDir static Path tmp;
 
@@ -110,7 +115,7 @@ class DrawADigitIT {
     }
 
     @Test
-    void uploadedMnistTestDigitsGetPredictsAnswerAndEighteenOfTwentyAreRight() throws Exception {
+    void uploadedMnistTestDigitsGetPredictsAnswersAndNineInTenAreRight() throws Exception {
         int right = 0;
         List<String> answers = new ArrayList<>();
         try (DigitClassifier classifier = DigitClassifier.open(exported)) {
@@ -126,7 +131,7 @@ class DrawADigitIT {
             }
         }
         System.out.printf("page answers %s: %d of %d right%n", answers, right, UPLOADS);
-        assertTrue(right >= 18, right + " of " + UPLOADS + " right");
+        assertTrue(right >= RIGHT, right + " of " + UPLOADS + " right");
     }
 
     @Test
