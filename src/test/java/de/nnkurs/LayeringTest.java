@@ -55,10 +55,14 @@ class LayeringTest {
                 .definedBy("de.nnkurs.slides..")
                 .layer("bench")
                 .definedBy("de.nnkurs.bench..")
+                .layer("web")
+                .definedBy("de.nnkurs.web..")
                 .layer("cli")
                 .definedBy("de.nnkurs.cli..")
                 .whereLayer("cli")
                 .mayNotBeAccessedByAnyLayer()
+                .whereLayer("web")
+                .mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("bench")
                 .mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("slides")
@@ -68,12 +72,12 @@ class LayeringTest {
                 .whereLayer("compare")
                 .mayOnlyBeAccessedByLayers("run", "slides", "bench", "cli")
                 .whereLayer("evaluation")
-                .mayOnlyBeAccessedByLayers("slides", "bench", "cli")
+                .mayOnlyBeAccessedByLayers("slides", "bench", "web", "cli")
                 .whereLayer("export")
-                .mayOnlyBeAccessedByLayers("evaluation", "run", "slides", "bench", "cli")
+                .mayOnlyBeAccessedByLayers("evaluation", "run", "slides", "bench", "web", "cli")
                 .whereLayer("training")
                 .mayOnlyBeAccessedByLayers(
-                        "export", "evaluation", "compare", "run", "slides", "bench", "cli")
+                        "export", "evaluation", "compare", "run", "slides", "bench", "web", "cli")
                 .whereLayer("model")
                 .mayOnlyBeAccessedByLayers(
                         "training",
@@ -83,6 +87,7 @@ class LayeringTest {
                         "run",
                         "slides",
                         "bench",
+                        "web",
                         "cli")
                 .whereLayer("data")
                 .mayOnlyBeAccessedByLayers(
@@ -94,6 +99,7 @@ class LayeringTest {
                         "run",
                         "slides",
                         "bench",
+                        "web",
                         "cli")
                 .whereLayer("serving")
                 .mayNotAccessAnyLayer()

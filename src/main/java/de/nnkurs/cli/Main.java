@@ -31,6 +31,7 @@ import java.util.concurrent.Callable;
             ExportCommand.class,
             PredictCommand.class,
             EvaluateCommand.class,
+            ServeCommand.class,
             DyingReluCommand.class,
             WeightsCommand.class,
             FetchDataCommand.class,
