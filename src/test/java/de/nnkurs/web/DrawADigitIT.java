@@ -145,9 +145,9 @@ class DrawADigitIT {
     }
 
     @Test
-    void aSevenDrawnWithTheMouseInTwoStrokesIsASeven() {
+    void aSevenDrawnWithAPenInTwoStrokesIsASeven() {
         page.draw(
-                PointerInput.Kind.MOUSE,
+                PointerInput.Kind.PEN,
                 List.of(line(70, 60, 210, 60, 14), line(210, 60, 120, 240, 20)));
         assertEquals("7", page.prediction());
     }
