@@ -226,6 +226,10 @@
           }
         }
       )
+      .catch(function (error) {
+        message.textContent = "Fehler / Error: " + error;
+        setState("error");
+      })
       .then(function () {
         answered++;
         var state = document.body.dataset.state;
