@@ -121,6 +121,26 @@ public final class ClassroomServer implements AutoCloseable {
         }
     }
 
+    static {
+        // The JDK's server reads these once, when it first starts in this JVM.
+        // Its answer's headers and body go out in two packets; with Nagle's algorithm on, the
+        // second waits for the client's delayed ACK, ~40 ms a request.
+        defaultProperty("sun.net.httpserver.nodelay", "true");
+        // After an answer it reads ("drains") up to 64 KB of an unread body to keep the
+        // connection, blocking on a client that declared more than it sends; 0: close it instead.
+        // A body that was read whole keeps its connection.
+        defaultProperty("sun.net.httpserver.drainAmount", "0");
+        // A request that takes longer than this to arrive and be answered loses its connection,
+        // so slow clients cannot hold the HTTP threads.
+        defaultProperty("sun.net.httpserver.maxReqTime", Long.toString(ANSWER_WAIT_S));
+    }
+
+    private static void defaultProperty(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+
     private final HttpServer http;
     private final ExecutorService httpThreads;
     private final ZooModel<Input, Output> model;
@@ -303,6 +323,10 @@ public final class ClassroomServer implements AutoCloseable {
     private void route(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getRawPath();
         String method = exchange.getRequestMethod();
+        if (!path.startsWith("/predictions/")) {
+            // No body is expected here: reaching its end keeps the connection for the next one.
+            exchange.getRequestBody().read();
+        }
         if (path.equals("/ping")) {
             // DJL Serving answers any method here.
             Map<String, Object> status = new LinkedHashMap<>();
