@@ -215,7 +215,6 @@ public final class FlatParameters {
         private final ByteBuffer memory;
         private final NDArray all;
         private final Map<String, NDArray> views = new LinkedHashMap<>();
-        private final NDArray[] halves;
 
         private Buffer() {
             memory =
@@ -228,20 +227,6 @@ public final class FlatParameters {
                             memory.slice().order(ByteOrder.nativeOrder()),
                             new Shape(length),
                             DataType.FLOAT32);
-            int middle = length / 2 / ALIGN * ALIGN;
-            halves =
-                    new NDArray[] {
-                        manager.create(
-                                memory.slice(0, middle * Float.BYTES)
-                                        .order(ByteOrder.nativeOrder()),
-                                new Shape(middle),
-                                DataType.FLOAT32),
-                        manager.create(
-                                memory.slice(middle * Float.BYTES, (length - middle) * Float.BYTES)
-                                        .order(ByteOrder.nativeOrder()),
-                                new Shape(length - middle),
-                                DataType.FLOAT32)
-                    };
             for (int i = 0; i < parameters.size(); i++) {
                 Parameter p = parameters.get(i);
                 views.put(
@@ -283,17 +268,6 @@ public final class FlatParameters {
         /** Returns the whole buffer as one flat array. */
         public NDArray all() {
             return all;
-        }
-
-        /**
-         * Returns the first or the second half of the buffer as a flat array, for element-wise work
-         * split between two threads.
-         *
-         * @param half 0 or 1
-         * @return a view of that half
-         */
-        public NDArray half(int half) {
-            return halves[half];
         }
 
         /**

@@ -74,19 +74,9 @@ public final class TorchAdam extends Optimizer implements ResumableOptimizer, Fl
     @Override
     public void step(FlatParameters parameters) {
         int step = steps.nextForAll(parameters.ids());
-        FlatParameters.Buffer weight = parameters.valueBuffer();
-        FlatParameters.Buffer grad = parameters.gradientBuffer();
-        FlatParameters.Buffer m = means.buffer(parameters);
-        FlatParameters.Buffer v = variances.buffer(parameters);
-        Scalars s = scalars(weight.all().getManager(), step);
-        if (parameters.length() < SecondCore.WORTH_SPLITTING) {
-            apply(weight.all(), grad.all(), m.all(), v.all(), s);
-            return;
-        }
-        // Element-wise, so each half gives the same numbers on either thread.
-        SecondCore.both(
-                () -> apply(weight.half(0), grad.half(0), m.half(0), v.half(0), s),
-                () -> apply(weight.half(1), grad.half(1), m.half(1), v.half(1), s));
+        NDArray weight = parameters.values();
+        Scalars s = scalars(weight.getManager(), step);
+        apply(weight, parameters.gradients(), means.all(parameters), variances.all(parameters), s);
     }
 
     /** Adam's update of {@code weight} in place, in torch's order of operations. */

@@ -49,9 +49,7 @@ class FlatOptimizerTest {
     @EnumSource(
             value = OptimizerKind.class,
             names = {"ADAM", "MOMENTUM"})
-    void theLessonsNetworkUpdatedInTwoHalvesOnTwoThreadsGivesTheSameWeightsBitForBit(
-            OptimizerKind kind) {
-        // 59,210 numbers: enough for TorchAdam to hand half of its work to the second core.
+    void theLessonsNetworkGivesTheSameWeightsBitForBit(OptimizerKind kind) {
         assertSameWeights(kind, Architecture.lesson(Variant.SLIDES));
     }
 
