@@ -52,10 +52,14 @@ public final class FlatParameters {
 
     private FlatParameters(Block block) {
         Map<String, Parameter> byId = new LinkedHashMap<>();
-        block.getParameters().values().forEach(p -> byId.put(p.getId(), p));
+        for (Parameter p : block.getParameters().values()) {
+            if (p.requiresGradient()) { // a frozen parameter is neither trained nor moved
+                byId.put(p.getId(), p);
+            }
+        }
         parameters = List.copyOf(byId.values());
         if (parameters.isEmpty()) {
-            throw new IllegalArgumentException("the block has no parameters");
+            throw new IllegalArgumentException("the block has no parameters to train");
         }
         offsets = new long[parameters.size()];
         long at = 0;
@@ -107,7 +111,7 @@ public final class FlatParameters {
         return new FlatParameters(block);
     }
 
-    /** Returns the ids of the parameters in buffer order (the block's order). */
+    /** Returns the ids of the trainable parameters in buffer order (the block's order). */
     public List<String> ids() {
         List<String> ids = new ArrayList<>(parameters.size());
         parameters.forEach(p -> ids.add(p.getId()));

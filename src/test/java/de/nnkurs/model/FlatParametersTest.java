@@ -110,6 +110,19 @@ class FlatParametersTest {
     }
 
     @Test
+    void aFrozenParameterStaysOutOfTheBuffers() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Block block = Models.sequential(SMALL);
+            Models.initialize(block, manager, 7);
+            Parameter frozen = block.getParameters().get("01Linear_weight");
+            frozen.freeze(true);
+            FlatParameters flat = FlatParameters.of(block);
+            assertTrue(!flat.ids().contains(frozen.getId()), flat.ids().toString());
+            assertEquals(16 + 16 + 16 + 32 + 16, flat.length());
+        }
+    }
+
+    @Test
     void anUninitialisedBlockIsRefused() {
         Block block = Models.sequential(SMALL);
         assertThrows(IllegalStateException.class, () -> FlatParameters.of(block));
