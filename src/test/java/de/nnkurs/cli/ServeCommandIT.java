@@ -109,6 +109,30 @@ class ServeCommandIT {
     }
 
     @Test
+    void aHostBeyondThisMachineIsServedWithAWarning() throws Exception {
+        Child child =
+                start(
+                        null,
+                        "--model",
+                        ExportedMnist.folder().toString(),
+                        "--port",
+                        "0",
+                        "--host",
+                        "0.0.0.0");
+        try {
+            assertTrue(
+                    child.before()
+                            .contains(
+                                    "nnkurs serve: warning: listening on 0.0.0.0: anyone on the"
+                                            + " network can reach it"),
+                    child.before().toString());
+            assertAnswers(child);
+        } finally {
+            child.process().destroyForcibly();
+        }
+    }
+
+    @Test
     void ctrlCStopsItWithItsStopLine() throws Exception {
         Child child = start(ExportedMnist.folder());
         try {
