@@ -39,6 +39,9 @@ public final class FlatParameters {
     /** Floats per 64 bytes: every part starts on a 64-byte boundary. */
     private static final int ALIGN = 16;
 
+    /** Zero bytes to clear a buffer with. */
+    private static final byte[] ZEROS = new byte[1 << 16];
+
     private final NDManager manager;
     private final List<Parameter> parameters;
     private final List<NDArray> arrays;
@@ -179,14 +182,13 @@ public final class FlatParameters {
     }
 
     /**
-     * Sets every gradient to +0 in place with one operation; before the first backward pass, when
-     * there are no gradients yet, it does nothing (PyTorch's {@code zero_grad()} then finds {@code
-     * None} everywhere).
+     * Sets every gradient to +0 in place, as PyTorch's {@code zero_()} does, also where a gradient
+     * overflowed to infinity or NaN; before the first backward pass, when there are no gradients
+     * yet, it does nothing (PyTorch's {@code zero_grad()} then finds {@code None} everywhere).
      */
     public void zeroGradients() {
         if (gradients != null) {
-            NDArray all = gradients.all;
-            all.subi(all); // +0 everywhere; multiplying by 0 would leave −0 in negative entries
+            gradients.zero();
         }
     }
 
@@ -267,6 +269,18 @@ public final class FlatParameters {
                                 + source.getShape());
             }
             part(ids().indexOf(parameterId)).put(source.toByteBuffer());
+        }
+
+        /**
+         * Sets the whole buffer to +0. The memory is Java's, so this needs no call into libtorch;
+         * it must not run while libtorch works on the buffer.
+         */
+        void zero() {
+            ByteBuffer target = memory.duplicate();
+            target.rewind();
+            while (target.hasRemaining()) {
+                target.put(ZEROS, 0, Math.min(ZEROS.length, target.remaining()));
+            }
         }
 
         /** Returns the whole buffer as one flat array. */

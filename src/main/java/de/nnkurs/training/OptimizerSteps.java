@@ -34,7 +34,7 @@ final class OptimizerSteps {
         return new OptimizerSteps(optimizer, parameters, trainer);
     }
 
-    /** {@code optimizer.zero_grad()}: one operation on the flat gradients. */
+    /** {@code optimizer.zero_grad()}: the flat gradients cleared at once. */
     void zeroGrad() {
         if (optimizer instanceof FlatOptimizer) {
             FlatOptimizer.zeroGrad(parameters);

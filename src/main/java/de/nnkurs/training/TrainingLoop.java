@@ -53,11 +53,11 @@ import java.util.Random;
  *
  * <p>{@code model.parameters()} are {@link FlatParameters}: every weight and bias lives in one flat
  * buffer that each layer sees a view of, and the gradients likewise, so {@code
- * optimizer.zero_grad()} is one operation and {@code optimizer.step()} a dozen, however many layers
- * the network has ({@link OptimizerSteps}; DJL's built-in optimizers still go through {@code
- * trainer.step()}, zeroing each gradient inside). DJL also needs two things PyTorch does
- * implicitly: a {@link GradientCollector} (the autograd tape) around the forward pass, and closing
- * each batch to free its native memory.
+ * optimizer.zero_grad()} clears one buffer and {@code optimizer.step()} is a dozen operations,
+ * however many layers the network has ({@link OptimizerSteps}; DJL's built-in optimizers still go
+ * through {@code trainer.step()}, zeroing each gradient inside). DJL also needs two things PyTorch
+ * does implicitly: a {@link GradientCollector} (the autograd tape) around the forward pass, and
+ * closing each batch to free its native memory.
  */
 public final class TrainingLoop {
 

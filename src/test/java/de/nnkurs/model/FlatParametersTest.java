@@ -88,10 +88,12 @@ class FlatParametersTest {
             assertArrayEquals(
                     gradients(block).get(0), java.util.Arrays.copyOfRange(twice, 0, 3920));
 
+            // Overflowed gradients (±inf, and NaN where 0·inf) are zeroed too, as by zero_().
+            flat.gradients().muli(manager.create(Float.POSITIVE_INFINITY));
             flat.zeroGradients();
             for (float[] g : gradients(block)) {
                 for (float v : g) {
-                    assertEquals(0f, v, 0f);
+                    assertEquals(0, Float.floatToIntBits(v), "+0, not " + v);
                 }
             }
         }
