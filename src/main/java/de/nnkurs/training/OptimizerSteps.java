@@ -37,7 +37,7 @@ final class OptimizerSteps {
     /** {@code optimizer.zero_grad()}: the flat gradients cleared at once. */
     void zeroGrad() {
         if (optimizer instanceof FlatOptimizer) {
-            FlatOptimizer.zeroGrad(parameters);
+            parameters.zeroGradients();
         } // DJL's optimizers zero each gradient inside trainer.step()
     }
 

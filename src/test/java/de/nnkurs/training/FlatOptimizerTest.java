@@ -76,7 +76,7 @@ class FlatOptimizerTest {
                         each.update(p.getId(), w, g); // and zeroes w's gradient
                     }
                 }
-                FlatOptimizer.zeroGrad(flat);
+                flat.zeroGradients();
                 backward(flatBlock, manager, x, y);
                 whole.step(flat);
             }

@@ -26,14 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +42,8 @@ import javax.imageio.ImageIO;
 /**
  * {@code nnkurs serve}'s server on the lesson's model (full MNIST, two epochs, seed 1), exported:
  * MNIST test digits as PNG, light on dark and dark on light, one by one and 16 at a time (batched),
- * get exactly {@code predict}'s answer; the API's other answers are DJL Serving's.
+ * get exactly {@code predict}'s answer. The answers that do not depend on the model (ping, models,
+ * errors, the size limit) are checked in {@code ClassroomServerTest}.
  */
 class ClassroomServerIT {
 
@@ -174,53 +170,6 @@ class ClassroomServerIT {
             }
         } finally {
             clients.shutdownNow();
-        }
-    }
-
-    @Test
-    void pingModelsAndErrorsAreDjlServings() throws Exception {
-        HttpResponse<String> ping =
-                CLIENT.send(
-                        HttpRequest.newBuilder(server.uri().resolve("/ping")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, ping.statusCode());
-        assertEquals(djl("ping.json"), ping.body());
-        HttpResponse<String> models =
-                CLIENT.send(
-                        HttpRequest.newBuilder(server.uri().resolve("/models")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-        assertEquals(
-                djl("models.json")
-                        .replace(
-                                "MODEL_URL",
-                                exported.toAbsolutePath().normalize().toFile().toURI().toString()),
-                models.body());
-        HttpResponse<String> text = post("hello\n".getBytes(StandardCharsets.UTF_8), "image/png");
-        assertEquals(400, text.statusCode());
-        assertEquals(djl("not-an-image.json"), text.body());
-    }
-
-    @Test
-    void a100MbUploadIsRefusedUnread() throws Exception {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", server.uri().getPort()));
-            socket.setSoTimeout(30_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(
-                    ("POST /predictions/mnist HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\n"
-                                    + "Content-Length: 104857600\r\n\r\n")
-                            .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            String response =
-                    new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(response.startsWith("HTTP/1.1 413 "), response);
-            assertTrue(response.contains("\"code\": 413"), response);
-        }
-    }
-
-    private static String djl(String file) throws IOException {
-        try (InputStream in = ClassroomServerIT.class.getResourceAsStream("/djl-serving/" + file)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 }
